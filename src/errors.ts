@@ -1,0 +1,51 @@
+import { ExitCode } from './exit-codes.js';
+
+/**
+ * A failure the user can act on. The CLI prints `message` and `hint` without a stack trace and
+ * exits with `exitCode`. Anything that is not a PoolbenchError is a bug and gets the stack.
+ */
+export class PoolbenchError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+  constructor(message: string, options: { code: string; exitCode?: number; hint?: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PoolbenchError';
+    this.code = options.code;
+    this.exitCode = options.exitCode ?? ExitCode.RunError;
+    this.hint = options.hint;
+  }
+}
+
+/** One problem in a scenario file, located for the user. */
+export interface ScenarioProblem {
+  file: string;
+  /** 1-based; 0 when the problem has no place in the file (e.g. the file is empty). */
+  line: number;
+  col: number;
+  /** The YAML path, e.g. `variants[1].connections`; empty for the document itself. */
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+/** A scenario that did not validate; carries every problem found, not just the first. */
+export class ScenarioError extends PoolbenchError {
+  readonly problems: ScenarioProblem[];
+  constructor(problems: ScenarioProblem[]) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the scenario`, {
+      code: 'POOLBENCH_INVALID_SCENARIO',
+      exitCode: ExitCode.InvalidInput,
+    });
+    this.name = 'ScenarioError';
+    this.problems = problems;
+  }
+}
+
+/** `file:line:col path: message (hint)` — one line per problem, the form editors and CI logs link. */
+export function formatProblem(p: ScenarioProblem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
+  const path = p.path ? ` ${p.path}:` : '';
+  const hint = p.hint ? ` (${p.hint})` : '';
+  return `${where}${path} ${p.message}${hint}`;
+}

@@ -1,0 +1,33 @@
+/**
+ * Every exit code poolbench can return, in one place. The README's table is generated from
+ * the same meanings; a test checks the two agree. Codes for later gates are reserved now so
+ * that scripts written today keep working (k6's ThresholdsHaveFailed = 99 is the model).
+ */
+export const ExitCode = {
+  /** The run finished and nothing failed. */
+  Success: 0,
+  /** The run could not be carried out: the upstream crashed, a port could not be bound, a bug. */
+  RunError: 1,
+  /** The scenario file or the command line is invalid; nothing was run. */
+  InvalidInput: 2,
+  /** Reserved for the CI gate: a threshold in the scenario did not hold. */
+  ThresholdFailed: 99,
+  /** Reserved for the CI gate: a significant regression against a saved baseline. */
+  Regression: 100,
+  /** Reserved for the load models: the generator could not keep up with the target rate. */
+  GeneratorSaturated: 101,
+  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; what was measured was still written, marked partial. */
+  Interrupted: 130,
+} as const;
+
+export type ExitCodeName = keyof typeof ExitCode;
+
+export const exitCodeMeanings: Record<ExitCodeName, string> = {
+  Success: 'the run finished and nothing failed',
+  RunError: 'the run could not be carried out (upstream crashed, port in use, internal error)',
+  InvalidInput: 'invalid scenario file or command line; nothing was run',
+  ThresholdFailed: 'reserved: a threshold did not hold',
+  Regression: 'reserved: a significant regression against the baseline',
+  GeneratorSaturated: 'reserved: the load generator could not keep up',
+  Interrupted: 'interrupted by Ctrl-C / SIGTERM; a partial report was written',
+};

@@ -1,0 +1,208 @@
+/**
+ * The scenario file's schema: the one definition of what a scenario may say. The loader
+ * (load.ts) turns YAML into the input of `ScenarioSchema`, locates every problem in the file,
+ * and expands matrices; the JSON Schema for editors is generated from this file
+ * (`npm run schema`), so completion and validation can never disagree.
+ *
+ * Durations and sizes are accepted as numbers (milliseconds, bytes) or human strings
+ * (`250ms`, `64kb`) and come out of the schema as numbers of milliseconds and bytes.
+ */
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+/** A duration in milliseconds; `min` is inclusive, in ms. */
+export function duration(min = 0) {
+  return z
+    .union([z.number(), z.string()])
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as 250ms, 30s or 1m, but found ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      if (ms < min) {
+        ctx.addIssue({ code: 'custom', message: `the duration must be at least ${min}ms, but is ${ms}ms` });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .describe('a duration: a number of milliseconds, or a string such as 250ms, 30s, 1m');
+}
+
+/** A size in bytes. */
+export function size() {
+  return z
+    .union([z.number(), z.string()])
+    .transform((value, ctx) => {
+      const bytes = parseSize(value);
+      if (bytes === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a size such as 512b, 64kb or 1mb, but found ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      if (bytes < 0) {
+        ctx.addIssue({ code: 'custom', message: `the size must not be negative, but is ${bytes} bytes` });
+        return z.NEVER;
+      }
+      return bytes;
+    })
+    .describe('a size: a number of bytes, or a string such as 512b, 64kb, 1mb (1kb = 1024 bytes)');
+}
+
+const positiveInt = () => z.number().int().positive();
+const nonNegativeInt = () => z.number().int().nonnegative();
+
+// ---------------------------------------------------------------------------------------------
+// Upstream: the bundled fake server and its network model
+
+export const LatencySchema = z.union([
+  duration(),
+  z.strictObject({ distribution: z.literal('fixed'), value: duration() }),
+  z.strictObject({ distribution: z.literal('uniform'), min: duration(), max: duration() }),
+  z.strictObject({ distribution: z.literal('normal'), mean: duration(), stdev: duration() }),
+  z.strictObject({ distribution: z.literal('lognormal'), p50: duration(), p99: duration() }),
+]);
+/** A latency in ms, or a distribution of them; a bare duration means `fixed`. */
+export type LatencyModel = z.output<typeof LatencySchema>;
+
+export const UpstreamSchema = z
+  .strictObject({
+    protocol: z.enum(['http', 'https']).default('http').describe('http, or https with the test certificate in fixtures/tls'),
+    rtt: duration().default(0).describe('simulated network round-trip time; a fresh connection costs one extra RTT, a TLS handshake its real round trips'),
+    jitter: duration().default(0).describe('uniform random extra delay, 0..jitter, added to each simulated round trip'),
+    tls: z
+      .strictObject({
+        version: z.enum(['1.2', '1.3']).default('1.3').describe('TLS 1.3 handshakes cost 1 RTT, TLS 1.2 handshakes 2'),
+        sessionResumption: z.boolean().default(true),
+      })
+      .default({ version: '1.3', sessionResumption: true }),
+    response: z
+      .strictObject({
+        status: z.number().int().min(100).max(599).default(200),
+        bodySize: size().default(0),
+        headers: z.record(z.string(), z.string()).default({}),
+      })
+      .default({ status: 200, bodySize: 0, headers: {} }),
+    latency: LatencySchema.default(0).describe('server think time per request, on top of the network model'),
+    keepAlive: z
+      .strictObject({
+        timeout: duration().default(5000).describe('the server closes a keep-alive connection idle this long (FIN)'),
+        hint: z.boolean().default(true).describe('send `Keep-Alive: timeout=N` so clients can close first'),
+        maxRequests: nonNegativeInt().default(0).describe('requests per connection before the server closes it; 0 = no limit'),
+      })
+      .default({ timeout: 5000, hint: true, maxRequests: 0 }),
+    maxConnections: nonNegativeInt().default(0).describe('connections accepted at once; beyond that, new ones are closed; 0 = no limit'),
+  });
+export type UpstreamConfig = z.output<typeof UpstreamSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+export const LoadSchema = z.strictObject({
+  concurrency: positiveInt().default(10).describe('requests in flight at once (closed model: each worker sends its next request when the last one ends)'),
+  duration: duration(1).optional().describe('how long to measure each variant; the default is 10s unless `requests` is given'),
+  requests: positiveInt().optional().describe('stop each variant after this many requests'),
+  warmup: duration().default(0).describe('load sent before measuring starts, excluded from the figures'),
+});
+export type LoadConfig = z.output<typeof LoadSchema>;
+
+export const RequestSchema = z.strictObject({
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+  path: z.string().startsWith('/', 'the path must start with /').default('/'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+});
+export type RequestConfig = z.output<typeof RequestSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Client variants: one schema per client kind; `client` picks the kind.
+
+const matrix = z
+  .record(z.string(), z.array(z.unknown()).min(1, 'a matrix entry needs at least one value'))
+  .optional()
+  .describe('expands this variant into one per combination of values, e.g. {connections: [1, 10, 50]}');
+
+const common = {
+  name: z.string().min(1, 'a variant needs a name'),
+  keepAlive: z.boolean().default(true).describe('reuse connections between requests'),
+  matrix,
+};
+
+export const UndiciVariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('undici'),
+  connections: positiveInt().optional().describe('pool size; absent means unlimited, as undici'),
+  pipelining: positiveInt().default(1).describe('requests sent on one connection before responses arrive (HTTP/1.1 pipelining)'),
+  keepAliveTimeout: duration(1).optional().describe('idle time before the client closes a connection (undici default 4s)'),
+  keepAliveMaxTimeout: duration(1).optional().describe('cap on the server-hinted keep-alive timeout (undici default 600s)'),
+  connectTimeout: duration(1).optional().describe('TCP+TLS connect timeout (undici default 10s)'),
+  headersTimeout: duration(1).optional().describe('time to the response headers (undici default 300s)'),
+  bodyTimeout: duration(1).optional().describe('idle time between body chunks (undici default 300s)'),
+});
+
+export const NodeHttpVariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('node-http'),
+  maxSockets: positiveInt().optional().describe('sockets per origin; absent means unlimited, as node:http'),
+  maxFreeSockets: positiveInt().optional().describe('idle sockets kept per origin (node default 256)'),
+  timeout: duration(1).optional().describe('socket idle timeout'),
+  scheduling: z.enum(['lifo', 'fifo']).optional().describe('which free socket is reused first (node default lifo)'),
+});
+
+export const FetchVariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('fetch'),
+});
+
+export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema]);
+export type VariantInput = z.output<typeof VariantSchema>;
+/** A variant after matrix expansion: no `matrix`, a unique name. */
+export type Variant = Omit<VariantInput, 'matrix'>;
+export type UndiciVariant = Omit<z.output<typeof UndiciVariantSchema>, 'matrix'>;
+export type NodeHttpVariant = Omit<z.output<typeof NodeHttpVariantSchema>, 'matrix'>;
+export type FetchVariant = Omit<z.output<typeof FetchVariantSchema>, 'matrix'>;
+export type ClientKind = Variant['client'];
+
+/** Per client kind, the schema of its variant: the loader checks matrix keys against it. */
+export const variantSchemas = {
+  undici: UndiciVariantSchema,
+  'node-http': NodeHttpVariantSchema,
+  fetch: FetchVariantSchema,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// The file
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().min(1, 'the scenario needs a name'),
+  description: z.string().optional(),
+  upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
+  target: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().describe('a real server instead of the bundled upstream'),
+  request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
+  load: LoadSchema.default({ concurrency: 10, warmup: 0 }),
+  variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
+  baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
+});
+export type ScenarioInput = z.output<typeof ScenarioSchema>;
+
+/**
+ * A scenario as the runner takes it: validated, matrices expanded, defaults filled, and
+ * exactly one of `upstream` and `target` set.
+ */
+export interface Scenario {
+  name: string;
+  description?: string;
+  /** Where the scenario came from, for reports; undefined for scenarios built in code. */
+  file?: string;
+  upstream?: UpstreamConfig;
+  target?: string;
+  request: RequestConfig;
+  load: LoadConfig & { duration?: number };
+  variants: Variant[];
+  /** The name of the baseline variant (always one of `variants`). */
+  baseline: string;
+}
+
+/** The upstream a scenario gets when it names neither `upstream` nor `target`. */
+export function defaultUpstream(): UpstreamConfig {
+  return UpstreamSchema.parse({});
+}

@@ -1,0 +1,46 @@
+/**
+ * The contract between the runner and the bundled upstream. The upstream runs in its own
+ * process (a measurement taken on a loop that also serves the upstream is not a measurement);
+ * the runner sees it only through this interface.
+ */
+import type { UpstreamConfig } from '../scenario/schema.js';
+
+export interface UpstreamCounters {
+  /** TCP connections accepted (including ones then refused for maxConnections). */
+  connectionsAccepted: number;
+  /** Completed TLS handshakes (https only). */
+  tlsHandshakes: number;
+  /** TLS handshakes that resumed a session. */
+  tlsResumed: number;
+  /** Requests whose response was started. */
+  requests: number;
+  /** Connections the server closed on its own: keep-alive timeout, maxRequests, maxConnections. */
+  connectionsClosedByServer: number;
+  /** All connections closed, by either side. */
+  connectionsClosed: number;
+  /** Connections open right now. */
+  openConnections: number;
+  /** Highest number of connections open at once. */
+  peakOpenConnections: number;
+  /** Requests per connection, over every connection accepted since the last reset (open ones included). */
+  requestsPerConnection: { min: number; mean: number; max: number };
+}
+
+export interface UpstreamHandle {
+  /** e.g. `http://127.0.0.1:39211` — no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  /** Absolute path of the CA certificate clients must trust for https (undefined for http). */
+  readonly caFile: string | undefined;
+  /** The upstream process's pid, so tests can check nothing is left behind. */
+  readonly pid: number;
+  counters(): Promise<UpstreamCounters>;
+  /** Zero every counter, e.g. between variants; open connections stay counted as open. */
+  resetCounters(): Promise<void>;
+  /** Closes every connection and ends the process; resolves when it has exited. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Resolves when the process exits for any reason; `expected` is false if it crashed or was killed. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; expected: boolean }>;
+}
+
+export type { UpstreamConfig };
