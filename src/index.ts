@@ -1,3 +1,17 @@
+/**
+ * The programmatic API: load a scenario, run it, render the result.
+ *
+ *   const scenario = await loadScenarioFile('scenarios/keepalive.yaml');
+ *   const result = await runScenario(scenario);
+ *   console.log(renderTerminalSummary(result));
+ */
 export { ExitCode } from './exit-codes.js';
-export { PoolbenchError, ScenarioError } from './errors.js';
+export { PoolbenchError, ScenarioError, formatProblem } from './errors.js';
 export type { Scenario, Variant, UpstreamConfig } from './scenario/schema.js';
+export { loadScenarioFile, parseScenario } from './scenario/load.js';
+export { runScenario, type RunEvent, type RunOptions } from './runner.js';
+export type { RunResult, VariantResult } from './result.js';
+export { renderTerminalSummary } from './report/terminal.js';
+export { renderComparisonTable } from './report/comparison.js';
+export { renderJson } from './report/json.js';
+export { startUpstream } from './upstream/start.js';

@@ -155,11 +155,11 @@ export const FetchVariantSchema = z.strictObject({
 
 export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema]);
 export type VariantInput = z.output<typeof VariantSchema>;
-/** A variant after matrix expansion: no `matrix`, a unique name. */
-export type Variant = Omit<VariantInput, 'matrix'>;
 export type UndiciVariant = Omit<z.output<typeof UndiciVariantSchema>, 'matrix'>;
 export type NodeHttpVariant = Omit<z.output<typeof NodeHttpVariantSchema>, 'matrix'>;
 export type FetchVariant = Omit<z.output<typeof FetchVariantSchema>, 'matrix'>;
+/** A variant after matrix expansion: no `matrix`, a unique name. */
+export type Variant = UndiciVariant | NodeHttpVariant | FetchVariant;
 export type ClientKind = Variant['client'];
 
 /** Per client kind, the schema of its variant: the loader checks matrix keys against it. */

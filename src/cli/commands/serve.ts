@@ -1,0 +1,69 @@
+import type { CliIo } from '../io.js';
+import { UpstreamSchema, type UpstreamConfig } from '../../scenario/schema.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { createUpstreamServer } from '../../upstream/server.js';
+import { PoolbenchError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+
+export interface ServeOptions {
+  port: string;
+  host: string;
+  protocol: 'http' | 'https';
+  rtt: string;
+  latency: string;
+  bodySize: string;
+  keepAliveTimeout: string;
+  scenario?: string;
+}
+
+/**
+ * Runs the bundled upstream in this process until Ctrl-C. In-process is right here: this
+ * process generates no load, so nothing shares its event loop.
+ */
+export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
+  const config = options.scenario ? await upstreamOfScenario(options.scenario) : upstreamFromFlags(options);
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PoolbenchError(`invalid --port ${JSON.stringify(options.port)}`, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput, hint: 'a whole number from 0 to 65535' });
+  }
+  const server = createUpstreamServer(config);
+  const boundPort = await server.listen(port, options.host);
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  io.stdout.write(`${config.protocol}://${host}:${boundPort}\n`);
+  io.stderr.write(`serving (rtt ${config.rtt} ms); Ctrl-C to stop\n`);
+
+  const signal = await new Promise<string>((resolve) => {
+    const stopListening = io.onInterrupt((s) => {
+      stopListening();
+      resolve(s);
+    });
+  });
+  const counters = await server.counters();
+  await server.close();
+  io.stderr.write(`${signal}: stopped after ${counters.requests} requests on ${counters.connectionsAccepted} connections\n`);
+  return ExitCode.Success;
+}
+
+async function upstreamOfScenario(file: string): Promise<UpstreamConfig> {
+  const scenario = await loadScenarioFile(file);
+  if (!scenario.upstream) {
+    throw new PoolbenchError(`${file} names a target, not a bundled upstream`, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput });
+  }
+  return scenario.upstream;
+}
+
+/** Flags go through the scenario schema, so they accept exactly what a scenario file does. */
+function upstreamFromFlags(options: ServeOptions): UpstreamConfig {
+  const parsed = UpstreamSchema.safeParse({
+    protocol: options.protocol,
+    rtt: options.rtt,
+    latency: options.latency,
+    response: { bodySize: options.bodySize },
+    keepAlive: { timeout: options.keepAliveTimeout },
+  });
+  if (parsed.success) return parsed.data;
+  const flagOf: Record<string, string> = { rtt: '--rtt', latency: '--latency', response: '--body-size', keepAlive: '--keep-alive-timeout', protocol: '--protocol' };
+  const issue = parsed.error.issues[0];
+  const flag = flagOf[String(issue.path[0])] ?? String(issue.path[0]);
+  throw new PoolbenchError(`${flag}: ${issue.message}`, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput });
+}

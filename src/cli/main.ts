@@ -1,0 +1,82 @@
+/**
+ * The command line: commander wiring and one top-level catch. Commands are thin; they return
+ * an exit code and never call process.exit, so tests run them in-process.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type { CliIo } from './io.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { serveCommand } from './commands/serve.js';
+import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { poolbenchVersion } from '../package-info.js';
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Success;
+  const program = new Command('poolbench')
+    .description('Load-test and benchmark HTTP client connection pools.')
+    .version(poolbenchVersion)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError();
+
+  program
+    .command('run')
+    .description('run every variant of a scenario and print the comparison; writes a JSON report')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('-o, --out <file>', 'where to write the JSON report (default: reports/<scenario>-<time>.json)')
+    .option('-q, --quiet', 'print only the final table, no progress lines')
+    .action(async (file: string, options: { out?: string; quiet?: boolean }) => {
+      exitCode = await runCommand(file, options, io);
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario file without running it')
+    .argument('<scenario>', 'scenario YAML file')
+    .action(async (file: string) => {
+      exitCode = await validateCommand(file, io);
+    });
+
+  program
+    .command('serve')
+    .description('run the bundled upstream on its own and print its URL (for curl, wrk, any client)')
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', '0')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .addOption(new Option('--protocol <protocol>', 'http or https').choices(['http', 'https']).default('http'))
+    .option('--rtt <duration>', 'simulated round-trip time, e.g. 50ms', '0')
+    .option('--latency <duration>', 'fixed server think time per request', '0')
+    .option('--body-size <size>', 'response body size, e.g. 1kb', '0')
+    .option('--keep-alive-timeout <duration>', 'idle time before the server closes a connection', '5s')
+    .option('--scenario <file>', "take the upstream settings from a scenario's `upstream:` section")
+    .action(async (options) => {
+      exitCode = await serveCommand(options, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** The one place errors become text and exit codes: user errors without a stack, bugs with one. */
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // commander already printed the message (or the help/version text).
+    return error.exitCode === 0 ? ExitCode.Success : ExitCode.InvalidInput;
+  }
+  if (error instanceof ScenarioError) {
+    for (const problem of error.problems) io.stderr.write(formatProblem(problem) + '\n');
+    io.stderr.write(`${error.message}; nothing was run\n`);
+    return error.exitCode;
+  }
+  if (error instanceof PoolbenchError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  io.stderr.write(`internal error — please report it with the lines below:\n${error instanceof Error ? error.stack : String(error)}\n`);
+  return ExitCode.RunError;
+}

@@ -1,0 +1,61 @@
+/**
+ * Node's global fetch, as an application would call it: its own bundled undici and its global
+ * dispatcher, none of poolbench's settings. Connections are counted through the undici
+ * diagnostics channel that the bundled undici publishes; the channel is process-wide, which
+ * is safe because poolbench runs one variant at a time. Connect time is not recorded: the
+ * channel's before/after messages share no identity to pair them by.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import type { FetchVariant } from '../scenario/schema.js';
+import type { ClientFactory, ClientConnectionCounts } from './types.js';
+import { PoolbenchError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+
+const CONNECTED = 'undici:client:connected';
+const CONNECT_ERROR = 'undici:client:connectError';
+
+export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target) => {
+  if (target.origin.startsWith('https:') && target.ca && !process.env.NODE_EXTRA_CA_CERTS) {
+    // The global fetch offers no per-call CA; Node reads extra CAs only at start-up.
+    throw new PoolbenchError('fetch cannot trust the bundled upstream\'s test certificate', {
+      code: 'POOLBENCH_FETCH_TLS',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'run with NODE_EXTRA_CA_CERTS=fixtures/tls/ca.crt, or use the undici or node-http client for https',
+    });
+  }
+  const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
+  const sockets = new Set<Socket>();
+  const onConnected = (message: unknown) => {
+    const socket = (message as { socket: Socket }).socket;
+    counts.opened += 1;
+    sockets.add(socket);
+    socket.once('close', () => {
+      counts.closed += 1;
+      sockets.delete(socket);
+    });
+  };
+  const onConnectError = () => {
+    counts.failed += 1;
+  };
+  diagnosticsChannel.subscribe(CONNECTED, onConnected);
+  diagnosticsChannel.subscribe(CONNECT_ERROR, onConnectError);
+
+  const url = target.origin + target.request.path;
+  const { method, headers, body } = target.request;
+  return {
+    library: `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`,
+    async send(signal) {
+      const response = await fetch(url, { method, headers, body, signal });
+      const buffer = await response.arrayBuffer();
+      return { status: response.status, bytes: buffer.byteLength };
+    },
+    connections: () => ({ ...counts }),
+    async close() {
+      diagnosticsChannel.unsubscribe(CONNECTED, onConnected);
+      diagnosticsChannel.unsubscribe(CONNECT_ERROR, onConnectError);
+      // The global dispatcher outlives the variant; its idle sockets must not leak into the next one.
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+};

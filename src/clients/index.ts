@@ -1,0 +1,25 @@
+/** Client kind -> adapter factory. Adding a client kind means one file and one line here. */
+import type { ClientKind, Variant } from '../scenario/schema.js';
+import type { ClientAdapter, ConnectListener, Target } from './types.js';
+import { createUndiciClient } from './undici.js';
+import { createNodeHttpClient } from './node-http.js';
+import { createFetchClient } from './fetch.js';
+
+export const clientFactories = {
+  undici: createUndiciClient,
+  'node-http': createNodeHttpClient,
+  fetch: createFetchClient,
+} as const satisfies Record<ClientKind, unknown>;
+
+export function createClient(variant: Variant, target: Target, onConnect: ConnectListener): ClientAdapter {
+  switch (variant.client) {
+    case 'undici':
+      return clientFactories.undici(variant, target, onConnect);
+    case 'node-http':
+      return clientFactories['node-http'](variant, target, onConnect);
+    case 'fetch':
+      return clientFactories.fetch(variant, target, onConnect);
+  }
+}
+
+export type { ClientAdapter, Target } from './types.js';

@@ -1,0 +1,83 @@
+/**
+ * node:http / node:https with an Agent. Connections are counted by wrapping the agent's
+ * createConnection, which Node calls exactly once per new socket.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { NodeHttpVariant } from '../scenario/schema.js';
+import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './types.js';
+import { drainBody } from './drain.js';
+import { PoolbenchError } from '../errors.js';
+
+export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, target, onConnect) => {
+  const url = new URL(target.origin);
+  const isHttps = url.protocol === 'https:';
+  const agentOptions: https.AgentOptions = {
+    keepAlive: variant.keepAlive,
+    maxSockets: variant.maxSockets,
+    maxFreeSockets: variant.maxFreeSockets,
+    timeout: variant.timeout,
+    scheduling: variant.scheduling,
+    ca: target.ca,
+  };
+  const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
+
+  // createConnection is public API but missing from the Agent type in @types/node.
+  const agentWithConnect = agent as unknown as {
+    createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
+  };
+  const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
+  agentWithConnect.createConnection = (options, callback) => {
+    const startedAt = performance.now();
+    const socket = originalCreateConnection(options, callback);
+    let connected = false;
+    socket.once(isHttps ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      counts.opened += 1;
+      onConnect(performance.now() - startedAt);
+      socket.once('close', () => {
+        counts.closed += 1;
+      });
+    });
+    socket.once('error', () => {
+      if (!connected) counts.failed += 1;
+    });
+    return socket;
+  };
+
+  const request = isHttps ? https.request : http.request;
+  const { method, path, headers, body } = target.request;
+  const requestOptions: http.RequestOptions = {
+    agent,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port,
+    method,
+    path,
+    headers,
+    timeout: variant.timeout,
+  };
+
+  return {
+    library: `node:${isHttps ? 'https' : 'http'} ${process.version}`,
+    send(signal) {
+      return new Promise((resolve, reject) => {
+        const req = request({ ...requestOptions, signal }, (res) => {
+          drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes }), reject);
+        });
+        req.once('error', reject);
+        // node:http only emits 'timeout'; ending the request is the caller's job.
+        req.once('timeout', () =>
+          req.destroy(new PoolbenchError('socket idle timeout', { code: 'ETIMEDOUT' })),
+        );
+        req.end(body);
+      });
+    },
+    connections: () => ({ ...counts }),
+    async close() {
+      agent.destroy();
+    },
+  };
+};

@@ -1,0 +1,41 @@
+/**
+ * One interface for every client kind poolbench drives. An adapter owns one configured client
+ * (a pool, an agent) for the life of one variant and sends the scenario's request through it.
+ */
+import type { RequestConfig, Variant } from '../scenario/schema.js';
+
+export interface Target {
+  /** Origin only, e.g. `http://127.0.0.1:39211`. */
+  origin: string;
+  /** PEM CA certificate to trust for https (the bundled upstream's test CA). */
+  ca?: string;
+  request: RequestConfig;
+}
+
+export interface Response {
+  status: number;
+  bytes: number;
+}
+
+/** Called for every connection the client opens, with the time it took (TCP + TLS), in ms. */
+export type ConnectListener = (connectMs: number) => void;
+
+/** Connections as the client saw them. Compared with the upstream's accept count in reports. */
+export interface ClientConnectionCounts {
+  opened: number;
+  closed: number;
+  /** Connection attempts that failed (refused, timed out, TLS error). */
+  failed: number;
+}
+
+export interface ClientAdapter {
+  /** Library and version, e.g. `undici 7.30.2`, for the report. */
+  readonly library: string;
+  /** Sends the scenario's request and reads the whole body. Rejects on a transport error. */
+  send(signal: AbortSignal): Promise<Response>;
+  connections(): ClientConnectionCounts;
+  /** Closes the client and every connection it holds. */
+  close(): Promise<void>;
+}
+
+export type ClientFactory<V extends Variant = Variant> = (variant: V, target: Target, onConnect: ConnectListener) => ClientAdapter;

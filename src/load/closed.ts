@@ -1,0 +1,70 @@
+/**
+ * The closed model: `concurrency` workers, each sending its next request as soon as the last
+ * one ends. Stops by itself on the request budget, the duration, or the abort signal —
+ * whichever comes first. Requests still in flight then get a grace period to finish (their
+ * latency counts: they started inside the window); after it they are aborted and counted as
+ * unfinished, never as errors, so a hung upstream cannot hang the run.
+ */
+import type { Response } from '../clients/types.js';
+
+export interface ClosedLoadOptions {
+  concurrency: number;
+  durationMs?: number;
+  requests?: number;
+  /** Stop sending (Ctrl-C, upstream crash). */
+  signal: AbortSignal;
+  /** How long in-flight requests may take to finish once the loop stops. */
+  graceMs: number;
+  send(signal: AbortSignal): Promise<Response>;
+  onResponse(latencyMs: number, response: Response): void;
+  onFailure(error: unknown, latencyMs: number): void;
+}
+
+export interface ClosedLoadOutcome {
+  /** From the first request sent to the last one settled. */
+  elapsedMs: number;
+  sent: number;
+  /** In flight when the loop stopped and aborted after the grace period. */
+  unfinished: number;
+}
+
+export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedLoadOutcome> {
+  const { concurrency, durationMs, requests, signal, graceMs, send, onResponse, onFailure } = options;
+  const inFlight = new AbortController();
+  let stopping = signal.aborted;
+  let sent = 0;
+  let unfinished = 0;
+  let graceTimer: NodeJS.Timeout | undefined;
+
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    graceTimer = setTimeout(() => inFlight.abort(), graceMs);
+  };
+  const durationTimer = durationMs === undefined ? undefined : setTimeout(stop, durationMs);
+  signal.addEventListener('abort', stop, { once: true });
+
+  const worker = async () => {
+    while (!stopping && (requests === undefined || sent < requests)) {
+      sent += 1;
+      const startedAt = performance.now();
+      try {
+        const response = await send(inFlight.signal);
+        onResponse(performance.now() - startedAt, response);
+      } catch (error) {
+        if (inFlight.signal.aborted) unfinished += 1;
+        else onFailure(error, performance.now() - startedAt);
+      }
+    }
+  };
+
+  const startedAt = performance.now();
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    clearTimeout(durationTimer);
+    clearTimeout(graceTimer);
+    signal.removeEventListener('abort', stop);
+  }
+  return { elapsedMs: performance.now() - startedAt, sent, unfinished };
+}

@@ -1,0 +1,163 @@
+/**
+ * The comparison table, shaped like the seeds' improvement table: one row per metric, the
+ * baseline first, then each variant with its change against the baseline. Direction-aware:
+ * lower latency is better, higher throughput is better (shown as ×N).
+ */
+import Table from 'cli-table3';
+import type { RunResult, VariantResult } from '../result.js';
+import { formatBytes, formatCount, formatDuration, formatRate, signed } from './format.js';
+
+type Change = 'percent' | 'ratio' | 'difference' | 'none';
+
+export interface ComparisonMetric {
+  label: string;
+  /** The number compared against the baseline; undefined when the variant has no such figure. */
+  value(v: VariantResult): number | undefined;
+  /** What the cell shows (may say more than the number, e.g. the upstream's count). */
+  cell(v: VariantResult): string;
+  lowerIsBetter: boolean;
+  change: Change;
+}
+
+const latencyRow = (label: string, pick: (v: VariantResult) => number): ComparisonMetric => ({
+  label,
+  value: (v) => (v.latency.count ? pick(v) : undefined),
+  cell: (v) => (v.latency.count ? formatDuration(pick(v)) : '—'),
+  lowerIsBetter: true,
+  change: 'percent',
+});
+
+export const comparisonMetrics: ComparisonMetric[] = [
+  latencyRow('latency p50', (v) => v.latency.p50),
+  latencyRow('latency p90', (v) => v.latency.p90),
+  latencyRow('latency p99', (v) => v.latency.p99),
+  latencyRow('latency p99.9', (v) => v.latency.p999),
+  latencyRow('latency max', (v) => v.latency.max),
+  {
+    ...latencyRow('latency mean ± stdev', (v) => v.latency.mean),
+    cell: (v) => (v.latency.count ? `${formatDuration(v.latency.mean)} ± ${formatDuration(v.latency.stdev)}` : '—'),
+  },
+  {
+    label: 'throughput',
+    value: (v) => v.throughputRps,
+    cell: (v) => formatRate(v.throughputRps),
+    lowerIsBetter: false,
+    change: 'ratio',
+  },
+  {
+    label: 'requests completed',
+    value: (v) => v.requests.completed,
+    cell: (v) => formatCount(v.requests.completed),
+    lowerIsBetter: false,
+    change: 'none',
+  },
+  {
+    label: 'connections opened',
+    value: (v) => v.connections.openedByClient,
+    cell: (v) => {
+      const { openedByClient, upstream, countsAgree } = v.connections;
+      if (!upstream) return formatCount(openedByClient);
+      // A mismatch between the two sides is shown, never hidden.
+      return countsAgree ? `${formatCount(openedByClient)} (upstream agrees)` : `${formatCount(openedByClient)} ≠ upstream ${formatCount(upstream.connectionsAccepted)}`;
+    },
+    lowerIsBetter: true,
+    change: 'percent',
+  },
+  {
+    label: 'requests per connection',
+    value: (v) => (v.connections.openedByClient ? v.requests.completed / v.connections.openedByClient : undefined),
+    cell: (v) => (v.connections.openedByClient ? (v.requests.completed / v.connections.openedByClient).toFixed(1) : '—'),
+    lowerIsBetter: false,
+    change: 'ratio',
+  },
+  {
+    label: 'connect time p50',
+    value: (v) => (v.connectTime.count ? v.connectTime.p50 : undefined),
+    cell: (v) => (v.connectTime.count ? formatDuration(v.connectTime.p50) : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+  },
+  {
+    label: 'errors',
+    value: (v) => v.errorCount,
+    cell: (v) => (v.errorCount === 0 ? '0' : `${formatCount(v.errorCount)} (${topErrors(v)})`),
+    lowerIsBetter: true,
+    change: 'difference',
+  },
+  {
+    label: 'peak RSS',
+    value: (v) => v.process.peakRssBytes,
+    cell: (v) => formatBytes(v.process.peakRssBytes),
+    lowerIsBetter: true,
+    change: 'percent',
+  },
+  {
+    label: 'RSS stdev',
+    value: (v) => v.process.rssStdevBytes,
+    cell: (v) => formatBytes(v.process.rssStdevBytes),
+    lowerIsBetter: true,
+    change: 'none',
+  },
+  {
+    label: 'client CPU time',
+    value: (v) => v.process.cpuUserMs + v.process.cpuSystemMs,
+    cell: (v) => formatDuration(v.process.cpuUserMs + v.process.cpuSystemMs),
+    lowerIsBetter: true,
+    change: 'percent',
+  },
+  {
+    label: 'event-loop delay p99',
+    value: (v) => v.process.loopDelayP99Ms,
+    cell: (v) => formatDuration(v.process.loopDelayP99Ms),
+    lowerIsBetter: true,
+    change: 'none',
+  },
+];
+
+function topErrors(v: VariantResult): string {
+  return Object.entries(v.errors)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([name, n]) => `${name} ${formatCount(n)}`)
+    .join(', ');
+}
+
+/** The change of `value` against `base`, worded for the metric's direction. Empty when not applicable. */
+export function describeChange(metric: ComparisonMetric, base: number | undefined, value: number | undefined): string {
+  if (metric.change === 'none' || base === undefined || value === undefined) return '';
+  if (metric.change === 'difference') return value === base ? 'same' : signed(value - base, 0);
+  if (base === 0) return value === 0 ? 'same' : 'n/a';
+  if (metric.change === 'ratio') return `×${(value / base).toFixed(2)}`;
+  const percent = ((value - base) / base) * 100;
+  if (Math.abs(percent) < 1) return `${signed(percent)} %`;
+  const better = percent < 0 === metric.lowerIsBetter;
+  return `${signed(percent)} % ${better ? 'better' : 'worse'}`;
+}
+
+function columnTitle(v: VariantResult, isBaseline: boolean): string {
+  return `${v.name}${isBaseline ? ' (baseline)' : ''}${v.partial ? ' [partial]' : ''}`;
+}
+
+export function renderComparisonTable(result: RunResult): string {
+  const baseline = result.variants.find((v) => v.name === result.baseline) ?? result.variants[0];
+  if (!baseline) return 'No variant was measured.';
+  const others = result.variants.filter((v) => v !== baseline);
+  // Two variants: a separate change column, as in the seeds' table. More: change under each figure.
+  const separateChange = others.length === 1;
+  const head = ['metric', columnTitle(baseline, true)];
+  for (const v of others) head.push(columnTitle(v, false), ...(separateChange ? ['change'] : []));
+  const table = new Table({ head, style: { head: [], border: [] } });
+
+  for (const metric of comparisonMetrics) {
+    const base = metric.value(baseline);
+    const row = [metric.label, metric.cell(baseline)];
+    for (const v of others) {
+      const change = describeChange(metric, base, metric.value(v));
+      const cell = metric.cell(v);
+      if (separateChange) row.push(cell, change);
+      else row.push(change ? `${cell}\n${change}` : cell);
+    }
+    table.push(row);
+  }
+  return table.toString();
+}

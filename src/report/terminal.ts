@@ -1,0 +1,32 @@
+/** The whole terminal summary of a run: heading, comparison table, distributions, notes. */
+import type { RunResult } from '../result.js';
+import { renderComparisonTable } from './comparison.js';
+import { renderDistribution } from './distribution.js';
+
+export function renderTerminalSummary(result: RunResult): string {
+  const { scenario, environment: env } = result;
+  const heading = [
+    `poolbench ${env.poolbench} — ${scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,
+    `target ${result.targetUrl} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${env.cpuModel}`,
+  ];
+  const sections = [heading.join('\n'), renderComparisonTable(result), ...result.variants.map(renderDistribution)];
+  const notes = runNotes(result);
+  if (notes.length) sections.push(notes.map((n) => `note: ${n}`).join('\n'));
+  return sections.join('\n\n') + '\n';
+}
+
+/** Things a reader must not miss: partial runs, disagreeing counts, abandoned requests. */
+export function runNotes(result: RunResult): string[] {
+  const notes: string[] = [];
+  if (result.interruption) notes.push(`the run stopped early: ${result.interruption.message}; figures cover what was measured until then`);
+  const skipped = result.scenario.variants.length - result.variants.length;
+  if (skipped > 0) notes.push(`${skipped} variant(s) did not run`);
+  for (const v of result.variants) {
+    const up = v.connections.upstream;
+    if (up && v.connections.countsAgree === false) {
+      notes.push(`${v.name}: the client counted ${v.connections.openedByClient} connections opened, the upstream ${up.connectionsAccepted} accepted`);
+    }
+    if (v.requests.unfinished > 0) notes.push(`${v.name}: ${v.requests.unfinished} request(s) were still in flight at the end and were abandoned`);
+  }
+  return notes;
+}

@@ -1,0 +1,82 @@
+/**
+ * What a run produces: the single input of every renderer and of the JSON report. Figures are
+ * in milliseconds, bytes and requests per second; histograms are HDR-encoded so percentiles
+ * can be recomputed and runs merged later.
+ */
+import type { Scenario, Variant } from './scenario/schema.js';
+import type { LatencySummary } from './metrics/histogram.js';
+import type { ProcessStats } from './metrics/process-stats.js';
+import type { UpstreamCounters } from './upstream/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface Environment {
+  poolbench: string;
+  node: string;
+  undici: string;
+  /** The undici inside Node, which the global fetch uses. */
+  undiciBundledWithNode: string | undefined;
+  platform: string;
+  arch: string;
+  osRelease: string;
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+}
+
+export interface ConnectionFigures {
+  /** Connections the client opened during the measured window. */
+  openedByClient: number;
+  closedByClient: number;
+  failedByClient: number;
+  /** The upstream's side; absent for a real target, which cannot be asked. */
+  upstream?: UpstreamCounters;
+  /** False when the client's open count and the upstream's accept count differ. */
+  countsAgree?: boolean;
+}
+
+export interface VariantResult {
+  name: string;
+  client: Variant['client'];
+  library: string;
+  variant: Variant;
+  /** True when the variant was cut short (Ctrl-C, upstream crash). */
+  partial: boolean;
+  durationMs: number;
+  requests: {
+    sent: number;
+    /** Responses that arrived (any status). */
+    completed: number;
+    /** Transport failures: no response. */
+    failed: number;
+    /** In flight at the stop and aborted after the grace period; not errors. */
+    unfinished: number;
+  };
+  throughputRps: number;
+  bytesReceived: number;
+  latency: LatencySummary;
+  latencyHistogram: string;
+  connectTime: LatencySummary;
+  connectTimeHistogram: string;
+  /** Failures and 4xx/5xx responses by class, e.g. {ECONNRESET: 3, 'HTTP 5xx': 1}. */
+  errors: Record<string, number>;
+  errorCount: number;
+  statusCodes: Record<string, number>;
+  connections: ConnectionFigures;
+  process: ProcessStats;
+}
+
+export interface RunResult {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  scenario: Scenario;
+  environment: Environment;
+  startedAt: string;
+  finishedAt: string;
+  /** True when the run stopped early; `interruption` says why. */
+  partial: boolean;
+  interruption?: { reason: 'SIGINT' | 'SIGTERM' | 'upstream-exited' | 'error'; message: string };
+  /** The bundled upstream's URL for this run, or the target's. */
+  targetUrl: string;
+  baseline: string;
+  variants: VariantResult[];
+}

@@ -1,0 +1,213 @@
+/**
+ * Drives every variant of a scenario, one after another, against the same upstream:
+ * scenario -> for each variant: client + closed load -> recorder -> VariantResult -> RunResult.
+ *
+ * The runner never writes to the terminal. It reports progress through `onEvent` and returns
+ * everything it measured — also when stopped early by the signal or by the upstream dying, in
+ * which case the result is marked partial and says why.
+ */
+import os from 'node:os';
+import { readFile } from 'node:fs/promises';
+import type { Scenario, Variant } from './scenario/schema.js';
+import type { Environment, RunResult, VariantResult } from './result.js';
+import { REPORT_SCHEMA_VERSION } from './result.js';
+import type { UpstreamHandle } from './upstream/types.js';
+import { startUpstream } from './upstream/start.js';
+import { createClient, type Target } from './clients/index.js';
+import { VariantRecorder } from './metrics/recorder.js';
+import { ProcessSampler } from './metrics/process-stats.js';
+import { encodeHistogram, summarize } from './metrics/histogram.js';
+import { runClosedLoad } from './load/closed.js';
+import { poolbenchVersion, undiciVersion } from './package-info.js';
+
+export type RunEvent =
+  | { type: 'run-start'; targetUrl: string; variants: string[]; upstreamPid?: number }
+  | { type: 'variant-start'; index: number; total: number; name: string; phase: 'warmup' | 'measure'; durationMs?: number; requests?: number }
+  | { type: 'progress'; name: string; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number }
+  | { type: 'variant-end'; result: VariantResult };
+
+export interface RunOptions {
+  /** Aborting stops the run; the reason (e.g. 'SIGINT') is recorded. */
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** How often progress events are emitted, ms. */
+  progressEveryMs?: number;
+}
+
+/** How long requests in flight at the end of a window may take before they are abandoned. */
+const GRACE_MS = 2000;
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const emit = options.onEvent ?? (() => {});
+  const startedAt = new Date();
+  // One controller for every reason to stop: the caller's signal, or the upstream dying.
+  const stopper = new AbortController();
+  const forwardAbort = () => stopper.abort(options.signal?.reason ?? 'SIGINT');
+  if (options.signal?.aborted) forwardAbort();
+  options.signal?.addEventListener('abort', forwardAbort, { once: true });
+
+  let upstream: UpstreamHandle | undefined;
+  const variants: VariantResult[] = [];
+  let interruption: RunResult['interruption'];
+  try {
+    let target: Target;
+    if (scenario.upstream) {
+      upstream = await startUpstream(scenario.upstream);
+      void upstream.exited.then(({ expected, code, signal }) => {
+        if (!expected) stopper.abort(`upstream-exited: the bundled upstream exited unexpectedly (code ${code}, signal ${signal})`);
+      });
+      const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
+      target = { origin: upstream.url, ca, request: scenario.request };
+    } else {
+      const url = new URL(scenario.target!);
+      const path = url.pathname !== '/' || url.search ? url.pathname + url.search : scenario.request.path;
+      target = { origin: url.origin, request: { ...scenario.request, path } };
+    }
+    emit({ type: 'run-start', targetUrl: target.origin, variants: scenario.variants.map((v) => v.name), upstreamPid: upstream?.pid });
+
+    for (const [index, variant] of scenario.variants.entries()) {
+      if (stopper.signal.aborted) break;
+      const result = await runVariant(scenario, variant, index, target, upstream, stopper.signal, emit, options.progressEveryMs ?? 1000);
+      variants.push(result);
+      emit({ type: 'variant-end', result });
+    }
+  } catch (error) {
+    if (!stopper.signal.aborted) throw error;
+    // An error caused by stopping (e.g. a counters request to a dead upstream) is the stop itself.
+  } finally {
+    options.signal?.removeEventListener('abort', forwardAbort);
+    await upstream?.stop();
+  }
+
+  if (stopper.signal.aborted) interruption = describeInterruption(stopper.signal.reason);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    scenario,
+    environment: describeEnvironment(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    partial: interruption !== undefined || variants.length < scenario.variants.length,
+    interruption,
+    targetUrl: upstream?.url ?? scenario.target!,
+    baseline: scenario.baseline,
+    variants,
+  };
+}
+
+async function runVariant(
+  scenario: Scenario,
+  variant: Variant,
+  index: number,
+  target: Target,
+  upstream: UpstreamHandle | undefined,
+  signal: AbortSignal,
+  emit: (event: RunEvent) => void,
+  progressEveryMs: number,
+): Promise<VariantResult> {
+  const { load } = scenario;
+  const total = scenario.variants.length;
+  let recorder = new VariantRecorder();
+  const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+  try {
+    const loadOptions = {
+      concurrency: load.concurrency,
+      signal,
+      graceMs: GRACE_MS,
+      send: (s: AbortSignal) => client.send(s),
+      onResponse: (ms: number, response: { status: number; bytes: number }) => recorder.recordResponse(ms, response.status, response.bytes),
+      onFailure: (error: unknown) => recorder.recordFailure(error),
+    };
+
+    if (load.warmup > 0) {
+      emit({ type: 'variant-start', index, total, name: variant.name, phase: 'warmup', durationMs: load.warmup });
+      await runClosedLoad({ ...loadOptions, durationMs: load.warmup });
+      // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
+      recorder = new VariantRecorder();
+    }
+
+    // Both sides count connections over the same window: the upstream's counters are zeroed and
+    // the client's are read at the moment measuring starts.
+    await upstream?.resetCounters();
+    const connectionsBefore = client.connections();
+    emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
+    const sampler = new ProcessSampler();
+    const measuringSince = performance.now();
+    const progress = setInterval(() => {
+      const elapsedMs = performance.now() - measuringSince;
+      const latency = recorder.latency;
+      emit({
+        type: 'progress',
+        name: variant.name,
+        elapsedMs,
+        completed: recorder.completed,
+        errors: recorder.errorCount,
+        rps: (recorder.completed / elapsedMs) * 1000,
+        p50: latency.totalCount ? latency.getValueAtPercentile(50) / 1000 : 0,
+        p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
+        connectionsOpened: client.connections().opened - connectionsBefore.opened,
+      });
+    }, progressEveryMs);
+    let outcome;
+    try {
+      outcome = await runClosedLoad({ ...loadOptions, durationMs: load.duration, requests: load.requests });
+    } finally {
+      clearInterval(progress);
+    }
+    const processStats = sampler.stop();
+    const connectionsAfter = client.connections();
+    const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
+    const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
+
+    return {
+      name: variant.name,
+      client: variant.client,
+      library: client.library,
+      variant,
+      partial: signal.aborted,
+      durationMs: outcome.elapsedMs,
+      requests: { sent: outcome.sent, completed: recorder.completed, failed: recorder.failed, unfinished: outcome.unfinished },
+      throughputRps: outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0,
+      bytesReceived: recorder.bytesReceived,
+      latency: summarize(recorder.latency),
+      latencyHistogram: encodeHistogram(recorder.latency),
+      connectTime: summarize(recorder.connectTime),
+      connectTimeHistogram: encodeHistogram(recorder.connectTime),
+      errors: Object.fromEntries(recorder.errors),
+      errorCount: recorder.errorCount,
+      statusCodes: Object.fromEntries([...recorder.statuses].map(([status, n]) => [String(status), n])),
+      connections: {
+        openedByClient,
+        closedByClient: connectionsAfter.closed - connectionsBefore.closed,
+        failedByClient: connectionsAfter.failed - connectionsBefore.failed,
+        upstream: upstreamCounters,
+        countsAgree: upstreamCounters ? upstreamCounters.connectionsAccepted === openedByClient : undefined,
+      },
+      process: processStats,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+function describeInterruption(reason: unknown): NonNullable<RunResult['interruption']> {
+  const text = String(reason instanceof Error ? reason.message : reason);
+  if (text === 'SIGINT' || text === 'SIGTERM') return { reason: text, message: `interrupted by ${text}` };
+  if (text.startsWith('upstream-exited: ')) return { reason: 'upstream-exited', message: text.slice('upstream-exited: '.length) };
+  return { reason: 'error', message: text };
+}
+
+export function describeEnvironment(): Environment {
+  const cpus = os.cpus();
+  return {
+    poolbench: poolbenchVersion,
+    node: process.version,
+    undici: undiciVersion,
+    undiciBundledWithNode: process.versions.undici,
+    platform: process.platform,
+    arch: process.arch,
+    osRelease: os.release(),
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryBytes: os.totalmem(),
+  };
+}

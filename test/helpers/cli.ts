@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+export const binPath = fileURLToPath(new URL('../../../bin/poolbench.js', import.meta.url));
+
+export interface InProcessRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in this process. `interruptAfterMs` delivers a Ctrl-C as the terminal would. */
+export async function runCli(args: string[], options: { interruptAfterMs?: number } = {}): Promise<InProcessRun> {
+  let stdout = '';
+  let stderr = '';
+  let timer: NodeJS.Timeout | undefined;
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: {},
+    onInterrupt(listener) {
+      if (options.interruptAfterMs !== undefined) timer = setTimeout(() => listener('SIGINT'), options.interruptAfterMs);
+      return () => clearTimeout(timer);
+    },
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+/** Starts the real binary as a child process, in `cwd`, with Node's own executable. */
+export function spawnCli(args: string[], cwd: string): ChildProcess & { output(): { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [binPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return Object.assign(child, { output: () => ({ stdout, stderr }) });
+}
+
+/** Resolves when `predicate(text so far)` holds for the child's stderr or stdout, or rejects after `timeoutMs`. */
+export function waitForOutput(child: ReturnType<typeof spawnCli>, predicate: (out: { stdout: string; stderr: string }) => boolean, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const check = () => {
+      if (predicate(child.output())) return resolve();
+      if (child.exitCode !== null) return reject(new Error(`child exited (${child.exitCode}) first:\n${child.output().stderr}`));
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out; output so far:\n${JSON.stringify(child.output())}`));
+      setTimeout(check, 25);
+    };
+    check();
+  });
+}
+
+export function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * The runner end to end over real sockets: the bundled upstream in its own process, each
+ * client kind, the network model's headline effect, and stopping early.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScenario, type RunEvent } from '../src/runner.js';
+import type { VariantResult } from '../src/result.js';
+import { decodeHistogram } from '../src/metrics/histogram.js';
+import { scenarioFromYaml } from './helpers/scenario.js';
+import { isListening, processExists } from './helpers/net.js';
+
+const RTT_MS = 25;
+
+function byName(variants: VariantResult[], name: string): VariantResult {
+  const found = variants.find((v) => v.name === name);
+  assert.ok(found, `variant ${name} in result`);
+  return found;
+}
+
+test('network model: keep-alive off pays an extra round trip per request, keep-alive on does not', async () => {
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: network-model
+upstream: { rtt: ${RTT_MS}ms }
+load: { concurrency: 4, duration: 1200ms }
+variants:
+  - { name: off, client: undici, connections: 4, keepAlive: false }
+  - { name: on, client: undici, connections: 4, keepAlive: true }
+`),
+  );
+  const off = byName(result.variants, 'off');
+  const on = byName(result.variants, 'on');
+  assert.ok(off.latency.p50 >= 1.8 * RTT_MS, `keep-alive off p50 ${off.latency.p50} ms ≥ 1.8 × rtt`);
+  assert.ok(on.latency.p50 <= 1.4 * RTT_MS, `keep-alive on p50 ${on.latency.p50} ms ≤ 1.4 × rtt`);
+  assert.equal(result.partial, false);
+});
+
+for (const client of ['undici', 'node-http'] as const) {
+  const poolKey = client === 'undici' ? 'connections' : 'maxSockets';
+  test(`${client}: keep-alive off opens one connection per request, and both sides count the same`, async () => {
+    const result = await runScenario(
+      scenarioFromYaml(`
+name: ${client}-off
+upstream: { rtt: 2ms }
+load: { concurrency: 3, requests: 60 }
+variants: [{ name: off, client: ${client}, ${poolKey}: 3, keepAlive: false }]
+`),
+    );
+    const [off] = result.variants;
+    assert.equal(off.requests.completed, 60);
+    assert.equal(off.errorCount, 0, JSON.stringify(off.errors));
+    assert.equal(off.connections.openedByClient, 60);
+    assert.equal(off.connections.upstream?.connectionsAccepted, 60);
+    assert.equal(off.connections.countsAgree, true);
+  });
+
+  test(`${client}: keep-alive on opens no more connections than the pool size`, async () => {
+    const result = await runScenario(
+      scenarioFromYaml(`
+name: ${client}-on
+upstream: { rtt: 2ms }
+load: { concurrency: 8, requests: 200 }
+variants: [{ name: on, client: ${client}, ${poolKey}: 4, keepAlive: true }]
+`),
+    );
+    const [on] = result.variants;
+    assert.equal(on.requests.completed, 200);
+    assert.ok(on.connections.openedByClient >= 1 && on.connections.openedByClient <= 4, `opened ${on.connections.openedByClient}`);
+    assert.equal(on.connections.upstream?.connectionsAccepted, on.connections.openedByClient);
+    assert.equal(on.connections.upstream?.requests, 200);
+  });
+}
+
+test('fetch: reuses connections through the global dispatcher and both sides agree', async () => {
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: fetch
+upstream: { rtt: 2ms }
+load: { concurrency: 4, requests: 100 }
+variants: [{ name: fetch, client: fetch }]
+`),
+  );
+  const [fetchResult] = result.variants;
+  assert.equal(fetchResult.requests.completed, 100);
+  assert.ok(fetchResult.connections.openedByClient >= 1 && fetchResult.connections.openedByClient <= 4);
+  assert.equal(fetchResult.connections.countsAgree, true);
+  assert.match(fetchResult.library, /fetch/);
+});
+
+test('https: undici and node:https trust the test CA; the upstream counts TLS handshakes', async () => {
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: tls
+upstream: { protocol: https }
+load: { concurrency: 2, requests: 20 }
+variants:
+  - { name: undici, client: undici, connections: 2, keepAlive: false }
+  - { name: node, client: node-http, maxSockets: 2, keepAlive: true }
+`),
+  );
+  const undici = byName(result.variants, 'undici');
+  const node = byName(result.variants, 'node');
+  assert.equal(undici.errorCount + node.errorCount, 0, JSON.stringify([undici.errors, node.errors]));
+  assert.equal(undici.connections.upstream?.tlsHandshakes, 20);
+  assert.ok(node.connections.upstream!.tlsHandshakes <= 2);
+  assert.ok(undici.connectTime.count === 20, 'connect time recorded per connection');
+});
+
+test('the encoded histogram decodes to the reported percentiles', async () => {
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: histogram
+upstream: { latency: { distribution: uniform, min: 1ms, max: 5ms } }
+load: { concurrency: 4, requests: 300 }
+variants: [{ name: only, client: undici, connections: 4 }]
+`),
+  );
+  const [only] = result.variants;
+  const decoded = decodeHistogram(only.latencyHistogram);
+  assert.equal(decoded.totalCount, 300);
+  assert.equal(decoded.getValueAtPercentile(50) / 1000, only.latency.p50);
+  assert.equal(decoded.getValueAtPercentile(99) / 1000, only.latency.p99);
+});
+
+test('an abort stops the run within the grace period, keeps what was measured, and stops the upstream', async () => {
+  const stopper = new AbortController();
+  let upstreamPid: number | undefined;
+  let port = 0;
+  const started = performance.now();
+  const onEvent = (event: RunEvent) => {
+    if (event.type === 'run-start') {
+      upstreamPid = event.upstreamPid;
+      port = Number(new URL(event.targetUrl).port);
+    }
+    if (event.type === 'variant-start' && event.phase === 'measure') setTimeout(() => stopper.abort('SIGINT'), 400);
+  };
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: abort
+upstream: { rtt: 5ms }
+load: { concurrency: 2, duration: 30s }
+variants:
+  - { name: first, client: undici, connections: 2 }
+  - { name: never, client: undici, connections: 2 }
+`),
+    { signal: stopper.signal, onEvent },
+  );
+  assert.ok(performance.now() - started < 10_000, 'stopped long before the 30 s duration');
+  assert.equal(result.partial, true);
+  assert.equal(result.interruption?.reason, 'SIGINT');
+  assert.equal(result.variants.length, 1);
+  assert.equal(result.variants[0].partial, true);
+  assert.ok(result.variants[0].requests.completed > 0);
+  assert.ok(upstreamPid && !processExists(upstreamPid), 'upstream process gone');
+  assert.equal(await isListening(port), false, 'upstream port closed');
+});
+
+test('an upstream that dies mid-run ends the run as partial, with the reason', async () => {
+  let upstreamPid: number | undefined;
+  const onEvent = (event: RunEvent) => {
+    if (event.type === 'run-start') upstreamPid = event.upstreamPid;
+    if (event.type === 'variant-start' && event.phase === 'measure') setTimeout(() => process.kill(upstreamPid!, 'SIGKILL'), 300);
+  };
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: crash
+upstream: { rtt: 5ms }
+load: { concurrency: 2, duration: 30s }
+variants: [{ name: only, client: undici, connections: 2 }]
+`),
+    { onEvent },
+  );
+  assert.equal(result.partial, true);
+  assert.equal(result.interruption?.reason, 'upstream-exited');
+  assert.equal(result.variants.length, 1);
+  assert.ok(result.variants[0].requests.completed > 0);
+});
