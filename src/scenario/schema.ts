@@ -8,16 +8,18 @@
  * (`250ms`, `64kb`) and come out of the schema as numbers of milliseconds and bytes.
  */
 import { z } from 'zod';
+import { describeValue } from './describe-value.js';
 import { parseDuration, parseSize } from './units.js';
 
 /** A duration in milliseconds; `min` is inclusive, in ms. */
 export function duration(min = 0) {
+  const expected = 'expected a duration such as 250ms, 30s or 1m';
   return z
-    .union([z.number(), z.string()])
+    .union([z.number(), z.string()], { error: (issue) => `${expected}, but found ${describeValue(issue.input)}` })
     .transform((value, ctx) => {
       const ms = parseDuration(value);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration such as 250ms, 30s or 1m, but found ${JSON.stringify(value)}` });
+        ctx.addIssue({ code: 'custom', message: `${expected}, but found ${describeValue(value)}` });
         return z.NEVER;
       }
       if (ms < min) {
@@ -31,12 +33,13 @@ export function duration(min = 0) {
 
 /** A size in bytes. */
 export function size() {
+  const expected = 'expected a size such as 512b, 64kb or 1mb';
   return z
-    .union([z.number(), z.string()])
+    .union([z.number(), z.string()], { error: (issue) => `${expected}, but found ${describeValue(issue.input)}` })
     .transform((value, ctx) => {
       const bytes = parseSize(value);
       if (bytes === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected a size such as 512b, 64kb or 1mb, but found ${JSON.stringify(value)}` });
+        ctx.addIssue({ code: 'custom', message: `${expected}, but found ${describeValue(value)}` });
         return z.NEVER;
       }
       if (bytes < 0) {
@@ -60,7 +63,7 @@ export const LatencySchema = z.union([
   z.strictObject({ distribution: z.literal('uniform'), min: duration(), max: duration() }),
   z.strictObject({ distribution: z.literal('normal'), mean: duration(), stdev: duration() }),
   z.strictObject({ distribution: z.literal('lognormal'), p50: duration(), p99: duration() }),
-]);
+], { error: (issue) => `expected a duration, or a map with distribution fixed, uniform, normal or lognormal, but found ${describeValue(issue.input)}` });
 /** A latency in ms, or a distribution of them; a bare duration means `fixed`. */
 export type LatencyModel = z.output<typeof LatencySchema>;
 
@@ -176,7 +179,7 @@ export const ScenarioSchema = z.strictObject({
   name: z.string().min(1, 'the scenario needs a name'),
   description: z.string().optional(),
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
-  target: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().describe('a real server instead of the bundled upstream'),
+  target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
   load: LoadSchema.default({ concurrency: 10, warmup: 0 }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),

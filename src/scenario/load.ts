@@ -1,0 +1,148 @@
+/**
+ * Loading a scenario file: YAML -> validated, matrix-expanded `Scenario`, or a ScenarioError
+ * listing every problem in the file at once, each at its line and column.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { PoolbenchError, ScenarioError, type ScenarioProblem } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { didYouMean } from './did-you-mean.js';
+import { expandVariant, type ExpandedVariant } from './matrix.js';
+import { defaultUpstream, ScenarioSchema, type Scenario } from './schema.js';
+import { validate } from './validate.js';
+import { formatPath, YamlLocator, type Finding } from './yaml-locations.js';
+
+/** How long each variant runs when the scenario gives neither `load.duration` nor `load.requests`. */
+export const DEFAULT_DURATION_MS = 10_000;
+
+/** Reads and parses a scenario file; the result remembers the file in `scenario.file`. */
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((cause as Error).message);
+    throw new PoolbenchError(`cannot read the scenario file ${path}: ${reason}`, {
+      code: 'POOLBENCH_FILE_NOT_FOUND',
+      exitCode: ExitCode.InvalidInput,
+      hint: code === 'ENOENT' ? 'check the path; a relative path starts from the current directory' : undefined,
+      cause,
+    });
+  }
+  return { ...parseScenario(text, path), file: path };
+}
+
+/** Parses scenario YAML; `file` only names the source in problems. Throws ScenarioError. */
+export function parseScenario(text: string, file: string): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const locator = new YamlLocator(doc, lineCounter, file);
+  // Past a syntax error the data is a guess, and problems found in it would only mislead.
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(doc.errors.map((error) => locator.problemAtOffset(error.pos[0], yamlErrorMessage(error))));
+  }
+  if (doc.contents === null) {
+    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: 'a scenario needs at least a name and a list of variants' }]);
+  }
+
+  const written: unknown = doc.toJS();
+  const checked = validate(ScenarioSchema, written);
+  const findings: Finding[] = checked.ok ? [] : [...checked.findings];
+  findings.push(...checkUpstreamOrTarget(written));
+
+  const variants: ExpandedVariant[] = [];
+  const writtenVariants = isPlainObject(written) && Array.isArray(written.variants) ? written.variants : [];
+  writtenVariants.forEach((writtenVariant, index) => {
+    const expansion = expandVariant(writtenVariant, index);
+    variants.push(...expansion.variants);
+    findings.push(...expansion.findings);
+  });
+  findings.push(...checkDuplicateNames(variants), ...checkFetchKeepAlive(variants));
+  // Only a complete list of names can prove that the baseline names none of them.
+  const allVariantsValid = !findings.some((finding) => finding.path[0] === 'variants');
+  if (allVariantsValid) findings.push(...checkBaseline(written, variants));
+
+  if (findings.length > 0 || !checked.ok) {
+    throw new ScenarioError(findings.map((finding) => locator.toProblem(finding)).sort(byPosition));
+  }
+
+  const input = checked.value;
+  const load = input.load.duration === undefined && input.load.requests === undefined ? { ...input.load, duration: DEFAULT_DURATION_MS } : input.load;
+  return {
+    name: input.name,
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.target !== undefined ? { target: input.target } : { upstream: input.upstream ?? defaultUpstream() }),
+    request: input.request,
+    load,
+    variants: variants.map(({ variant }) => variant),
+    baseline: input.baseline ?? variants[0].variant.name,
+  };
+}
+
+function yamlErrorMessage(error: YAMLError): string {
+  // The problem's path names the key, so the message need not.
+  if (error.code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
+  return `invalid YAML: ${error.message}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function checkUpstreamOrTarget(written: unknown): Finding[] {
+  if (!isPlainObject(written) || written.upstream === undefined || written.target === undefined) return [];
+  return [{
+    path: ['target'],
+    atKey: true,
+    message: 'give either upstream or target, not both',
+    hint: 'upstream configures the bundled fake server; target points at a real one',
+  }];
+}
+
+function checkDuplicateNames(variants: ExpandedVariant[]): Finding[] {
+  const firstByName = new Map<string, ExpandedVariant>();
+  const findings: Finding[] = [];
+  for (const expanded of variants) {
+    const first = firstByName.get(expanded.variant.name);
+    if (first === undefined) {
+      firstByName.set(expanded.variant.name, expanded);
+      continue;
+    }
+    findings.push({
+      path: expanded.sourceOf('name'),
+      message: `duplicate variant name ${JSON.stringify(expanded.variant.name)}`,
+      hint: `${formatPath(first.sourceOf('name'))} has the same name; variant names must be unique`,
+    });
+  }
+  return findings;
+}
+
+function checkFetchKeepAlive(variants: ExpandedVariant[]): Finding[] {
+  const findings = new Map<string, Finding>(); // by path: every expansion of one variant shares it
+  for (const { variant, sourceOf } of variants) {
+    if (variant.client !== 'fetch' || variant.keepAlive) continue;
+    const path = sourceOf('keepAlive');
+    findings.set(formatPath(path), {
+      path,
+      message: 'fetch has no keep-alive switch: it always reuses connections',
+      hint: 'use undici or node-http to measure keepAlive: false',
+    });
+  }
+  return [...findings.values()];
+}
+
+function checkBaseline(written: unknown, variants: ExpandedVariant[]): Finding[] {
+  if (!isPlainObject(written) || typeof written.baseline !== 'string') return [];
+  const names = variants.map(({ variant }) => variant.name);
+  if (names.includes(written.baseline)) return [];
+  return [{
+    path: ['baseline'],
+    message: `unknown baseline ${JSON.stringify(written.baseline)}: no variant has that name`,
+    hint: didYouMean(written.baseline, names) ?? `the variants are ${names.map((name) => JSON.stringify(name)).join(', ')}`,
+  }];
+}
+
+function byPosition(a: ScenarioProblem, b: ScenarioProblem): number {
+  return a.line - b.line || a.col - b.col;
+}
