@@ -198,13 +198,11 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     if (connection.closed) return;
     counts.requests++;
     connection.responsesStarted++;
-    if (closeAfter) {
-      // node:http ends the socket after a response that carries `Connection: close`.
-      connection.closedByServer = true;
-      res.writeHead(config.response.status, closingHeaders);
-    } else {
-      res.writeHead(config.response.status, keepAliveHeaders);
-    }
+    // node:http ends the socket after a response that carries `Connection: close`.
+    if (closeAfter) connection.closedByServer = true;
+    // A client that asked to close gets no keep-alive hint either.
+    const closing = closeAfter || !res.shouldKeepAlive;
+    res.writeHead(config.response.status, closing ? closingHeaders : keepAliveHeaders);
     res.end(body);
     if (connection.requestsInProgress === 0) connection.idleTimer?.refresh();
   }

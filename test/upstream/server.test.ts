@@ -127,6 +127,7 @@ describe('upstream server (in-process)', { timeout: 10_000 }, () => {
     const connection = await connect(port);
     const response = await connection.request(['Connection: close']);
     assert.equal(response.headers['connection'], 'close');
+    assert.equal(response.headers['keep-alive'], undefined);
     await within(2000, connection.ended, 'the FIN');
     await eventually(() => server!.counters().connectionsClosed === 1);
     assert.equal(server!.counters().connectionsClosedByServer, 0);
