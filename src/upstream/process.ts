@@ -1,0 +1,62 @@
+/**
+ * The upstream process: runs the fake upstream on its own event loop, so that serving it never
+ * steals time from the loop that measures the clients. Started by `startUpstream` with an IPC
+ * channel, it never outlives its parent: when the channel goes, so does the process.
+ */
+import type { UpstreamConfig } from '../scenario/schema.js';
+import type { FromUpstream, ToUpstream } from './ipc.js';
+import { createUpstreamServer, type UpstreamServer } from './server.js';
+
+const send = process.send?.bind(process);
+if (send === undefined) {
+  console.error('the poolbench upstream process must be started by startUpstream(), with an IPC channel');
+  process.exit(1);
+}
+
+/** Sends a message; resolves once it is handed to the channel (or the channel is gone). */
+function reply(message: FromUpstream): Promise<void> {
+  return new Promise((resolve) => {
+    // A failed send means the parent is gone; the `disconnect` handler ends the process.
+    send!(message, undefined, undefined, () => resolve());
+  });
+}
+
+let server: UpstreamServer | undefined;
+
+// The parent exited, crashed or was killed: nobody is left to stop us, so stop now.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (message: ToUpstream) => {
+  switch (message.type) {
+    case 'start':
+      void start(message.config);
+      break;
+    case 'counters':
+      if (server) void reply({ type: 'counters', id: message.id, counters: server.counters() });
+      break;
+    case 'reset':
+      server?.resetCounters();
+      void reply({ type: 'reset', id: message.id });
+      break;
+    case 'stop':
+      void stop();
+      break;
+  }
+});
+
+async function start(config: UpstreamConfig): Promise<void> {
+  try {
+    server = createUpstreamServer(config);
+    const port = await server.listen(0, '127.0.0.1');
+    await reply({ type: 'ready', port });
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: unknown };
+    await reply({ type: 'error', message: message ?? String(error), code: typeof code === 'string' ? code : undefined });
+    process.exit(1);
+  }
+}
+
+async function stop(): Promise<void> {
+  await server?.close();
+  process.exit(0);
+}

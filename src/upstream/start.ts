@@ -1,0 +1,200 @@
+/**
+ * Runs the fake upstream in a child process and hands the runner an `UpstreamHandle` to it.
+ *
+ * No upstream process may outlive poolbench: the child exits by itself when the IPC channel
+ * drops (parent killed), and an `exit` hook here kills children still alive when the parent
+ * exits (process.exit, uncaught error). The child keeps the parent's event loop alive only while
+ * the parent waits on it (a call, `stop()`, `exited`), so a run that forgot `stop()` still ends —
+ * and takes the child with it.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PoolbenchError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import type { UpstreamConfig } from '../scenario/schema.js';
+import type { FromUpstream, ToUpstream } from './ipc.js';
+import { tlsFixtureFiles } from './tls-fixtures.js';
+import type { UpstreamCounters, UpstreamHandle } from './types.js';
+
+/** Forking node and loading the server takes well under a second; this is for a stuck machine. */
+const START_TIMEOUT_MS = 10_000;
+/** How long `stop()` lets the child close its connections before killing it. */
+const STOP_GRACE_MS = 2_000;
+
+const UPSTREAM_ENTRY = fileURLToPath(new URL('./process.js', import.meta.url));
+
+type ExitStatus = Awaited<UpstreamHandle['exited']>;
+
+/** Children that have not exited yet, for the exit hook. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHandle> {
+  installExitHook();
+  const child = fork(UPSTREAM_ENTRY, [], {
+    // The parent's flags (--test, --inspect, loaders) are not the upstream's business.
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  liveChildren.add(child);
+
+  /** Calls awaiting the child's answer, by request id. */
+  const pendingCalls = new Map<number, { resolve: (answer: FromUpstream) => void; reject: (error: Error) => void }>();
+  let nextCallId = 1;
+  let stopRequested = false;
+
+  const exited = new Promise<ExitStatus>((resolve) => {
+    child.once('exit', (code, signal) => {
+      liveChildren.delete(child);
+      for (const { reject } of pendingCalls.values()) reject(upstreamGone(code, signal));
+      pendingCalls.clear();
+      resolve({ code, signal, expected: stopRequested });
+    });
+  });
+
+  child.on('message', (message: FromUpstream) => {
+    if (message.type !== 'counters' && message.type !== 'reset') return;
+    pendingCalls.get(message.id)?.resolve(message);
+    pendingCalls.delete(message.id);
+  });
+
+  const holdLoop = createLoopHold(child);
+  let port: number;
+  try {
+    port = await holdLoop(waitForReady(child, config, exited));
+  } catch (error) {
+    stopRequested = true;
+    child.kill('SIGKILL');
+    throw error;
+  }
+
+  function callUpstream(type: 'counters' | 'reset'): Promise<FromUpstream> {
+    if (!child.connected) return Promise.reject(upstreamGone(child.exitCode, child.signalCode));
+    const id = nextCallId++;
+    return holdLoop(
+      new Promise<FromUpstream>((resolve, reject) => {
+        pendingCalls.set(id, { resolve, reject });
+        // A send that fails means the child is going away; its `exit` rejects the call.
+        child.send({ type, id } satisfies ToUpstream, ignoreSendError);
+      }),
+    );
+  }
+
+  async function counters(): Promise<UpstreamCounters> {
+    const answer = await callUpstream('counters');
+    return (answer as Extract<FromUpstream, { type: 'counters' }>).counters;
+  }
+
+  async function resetCounters(): Promise<void> {
+    await callUpstream('reset');
+  }
+
+  let stopping: Promise<void> | undefined;
+  function stop(): Promise<void> {
+    stopping ??= holdLoop(stopChild());
+    return stopping;
+  }
+  async function stopChild(): Promise<void> {
+    stopRequested = true;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.connected) child.send({ type: 'stop' } satisfies ToUpstream, ignoreSendError);
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(killTimer);
+  }
+
+  return {
+    url: `${config.protocol}://127.0.0.1:${port}`,
+    port,
+    caFile: config.protocol === 'https' ? tlsFixtureFiles().caFile : undefined,
+    pid: child.pid!,
+    counters,
+    resetCounters,
+    stop,
+    // Waiting for the exit is waiting on the child, so it holds the event loop like any other call.
+    get exited() {
+      return holdLoop(exited);
+    },
+  };
+}
+
+/** Sends the config and resolves with the port once the child listens. */
+function waitForReady(child: ChildProcess, config: UpstreamConfig, exited: Promise<ExitStatus>): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const fail = (message: string, hint?: string, cause?: unknown) => {
+      cleanup();
+      reject(new PoolbenchError(message, { code: 'POOLBENCH_UPSTREAM_START', exitCode: ExitCode.RunError, hint, cause }));
+    };
+    const onMessage = (message: FromUpstream) => {
+      if (message.type === 'ready') {
+        cleanup();
+        resolve(message.port);
+      } else if (message.type === 'error') {
+        fail(`the upstream could not start: ${message.message}`, message.code === 'EADDRINUSE' ? 'the port is in use' : undefined);
+      }
+    };
+    const onSpawnError = (error: Error) => fail(`the upstream process could not be started: ${error.message}`, undefined, error);
+    const timer = setTimeout(
+      () => fail(`the upstream did not start within ${START_TIMEOUT_MS / 1000}s`, 'is the machine overloaded?'),
+      START_TIMEOUT_MS,
+    );
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('error', onSpawnError);
+    };
+    child.on('message', onMessage);
+    child.once('error', onSpawnError);
+    // A child that dies before it is ready; after an `error` message or `ready`, this is a no-op.
+    void exited.then(({ code, signal }) => fail(`the upstream process exited before it was ready (${describeExit(code, signal)})`));
+    child.send({ type: 'start', config } satisfies ToUpstream, ignoreSendError);
+  });
+}
+
+/**
+ * The child's process handle and IPC channel would keep the parent alive as long as the child
+ * lives. They are held only while the parent waits on the child; otherwise the parent may end,
+ * and its exit hook kills the child. Returns a wrapper that holds them until a promise settles.
+ */
+function createLoopHold(child: ChildProcess): <T>(promise: Promise<T>) => Promise<T> {
+  let waiting = 0;
+  const setHeld = (held: boolean) => {
+    if (held) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
+  };
+  setHeld(false);
+  return (promise) => {
+    if (waiting++ === 0) setHeld(true);
+    return promise.finally(() => {
+      if (--waiting === 0) setHeld(false);
+    });
+  };
+}
+
+/** With a callback, a failed send is not thrown as an `error` event; the child's `exit` reports it. */
+function ignoreSendError(): void {}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of liveChildren) child.kill('SIGKILL');
+  });
+}
+
+function upstreamGone(code: number | null, signal: NodeJS.Signals | null): PoolbenchError {
+  return new PoolbenchError(`the upstream process has exited (${describeExit(code, signal)})`, {
+    code: 'POOLBENCH_UPSTREAM_EXITED',
+    exitCode: ExitCode.RunError,
+  });
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal !== null ? `killed by ${signal}` : `exit code ${code}`;
+}
