@@ -5,6 +5,7 @@
  * latency counts: they started inside the window); after it they are aborted and counted as
  * unfinished, never as errors, so a hung upstream cannot hang the run.
  */
+import { setMaxListeners } from 'node:events';
 import type { Response } from '../clients/types.js';
 
 export interface ClosedLoadOptions {
@@ -31,6 +32,8 @@ export interface ClosedLoadOutcome {
 export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedLoadOutcome> {
   const { concurrency, durationMs, requests, signal, graceMs, send, onResponse, onFailure } = options;
   const inFlight = new AbortController();
+  // Every request in flight listens on this one signal; that is by design, not a leak.
+  setMaxListeners(concurrency + 10, inFlight.signal);
   let stopping = signal.aborted;
   let sent = 0;
   let unfinished = 0;

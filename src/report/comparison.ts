@@ -134,6 +134,8 @@ export function describeChange(metric: ComparisonMetric, base: number | undefine
   return `${signed(percent)} % ${better ? 'better' : 'worse'}`;
 }
 
+const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
 function columnTitle(v: VariantResult, isBaseline: boolean): string {
   return `${v.name}${isBaseline ? ' (baseline)' : ''}${v.partial ? ' [partial]' : ''}`;
 }
@@ -146,7 +148,8 @@ export function renderComparisonTable(result: RunResult): string {
   const separateChange = others.length === 1;
   const head = ['metric', columnTitle(baseline, true)];
   for (const v of others) head.push(columnTitle(v, false), ...(separateChange ? ['change'] : []));
-  const table = new Table({ head, style: { head: [], border: [] } });
+  // One-line cells read best without rules between rows; two-line cells need them.
+  const table = new Table({ head, style: { head: [], border: [] }, ...(separateChange && { chars: COMPACT_ROWS }) });
 
   for (const metric of comparisonMetrics) {
     const base = metric.value(baseline);
