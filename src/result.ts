@@ -7,6 +7,7 @@ import type { Scenario, Variant } from './scenario/schema.js';
 import type { LatencySummary } from './metrics/histogram.js';
 import type { ProcessStats } from './metrics/process-stats.js';
 import type { UpstreamCounters } from './upstream/types.js';
+import type { TimeSeriesPoint } from './metrics/time-series.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -64,6 +65,8 @@ export interface VariantResult {
   statusCodes: Record<string, number>;
   connections: ConnectionFigures;
   process: ProcessStats;
+  /** One point per second of the measured window. */
+  timeSeries: TimeSeriesPoint[];
 }
 
 export interface RunResult {

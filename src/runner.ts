@@ -17,25 +17,26 @@ import { createClient, type Target } from './clients/index.js';
 import { VariantRecorder } from './metrics/recorder.js';
 import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
+import type { TimeSeriesPoint } from './metrics/time-series.js';
 import { runClosedLoad } from './load/closed.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
   | { type: 'run-start'; targetUrl: string; variants: string[]; upstreamPid?: number }
   | { type: 'variant-start'; index: number; total: number; name: string; phase: 'warmup' | 'measure'; durationMs?: number; requests?: number }
-  | { type: 'progress'; name: string; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number }
+  /** Once a second while measuring: the last second's point and the figures so far. */
+  | { type: 'progress'; name: string; point: TimeSeriesPoint; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number }
   | { type: 'variant-end'; result: VariantResult };
 
 export interface RunOptions {
   /** Aborting stops the run; the reason (e.g. 'SIGINT') is recorded. */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
-  /** How often progress events are emitted, ms. */
-  progressEveryMs?: number;
 }
 
 /** How long requests in flight at the end of a window may take before they are abandoned. */
 const GRACE_MS = 2000;
+const TICK_MS = 1000;
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const emit = options.onEvent ?? (() => {});
@@ -67,7 +68,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     for (const [index, variant] of scenario.variants.entries()) {
       if (stopper.signal.aborted) break;
-      const result = await runVariant(scenario, variant, index, target, upstream, stopper.signal, emit, options.progressEveryMs ?? 1000);
+      const result = await runVariant(scenario, variant, index, target, upstream, stopper.signal, emit);
       variants.push(result);
       emit({ type: 'variant-end', result });
     }
@@ -102,7 +103,6 @@ async function runVariant(
   upstream: UpstreamHandle | undefined,
   signal: AbortSignal,
   emit: (event: RunEvent) => void,
-  progressEveryMs: number,
 ): Promise<VariantResult> {
   const { load } = scenario;
   const total = scenario.variants.length;
@@ -132,27 +132,41 @@ async function runVariant(
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
     const measuringSince = performance.now();
-    const progress = setInterval(() => {
+    const timeSeries: TimeSeriesPoint[] = [];
+    let openedBeforeTick = connectionsBefore.opened;
+    const tick = () => {
+      const connections = client.connections();
+      const point = recorder.interval.take({ opened: connections.opened - openedBeforeTick, open: connections.opened - connections.closed });
+      openedBeforeTick = connections.opened;
+      timeSeries.push(point);
+      return point;
+    };
+    const ticker = setInterval(() => {
+      const point = tick();
       const elapsedMs = performance.now() - measuringSince;
       const latency = recorder.latency;
       emit({
         type: 'progress',
         name: variant.name,
+        point,
         elapsedMs,
         completed: recorder.completed,
         errors: recorder.errorCount,
         rps: (recorder.completed / elapsedMs) * 1000,
         p50: latency.totalCount ? latency.getValueAtPercentile(50) / 1000 : 0,
         p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
-        connectionsOpened: client.connections().opened - connectionsBefore.opened,
+        connectionsOpened: openedBeforeTick - connectionsBefore.opened,
       });
-    }, progressEveryMs);
+    }, TICK_MS);
     let outcome;
     try {
       outcome = await runClosedLoad({ ...loadOptions, durationMs: load.duration, requests: load.requests });
     } finally {
-      clearInterval(progress);
+      clearInterval(ticker);
     }
+    // The last, shorter interval: without it the tail of the run would be missing from the series.
+    const lastPoint = tick();
+    if (lastPoint.completed === 0 && lastPoint.errors === 0) timeSeries.pop();
     const processStats = sampler.stop();
     const connectionsAfter = client.connections();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
@@ -183,6 +197,7 @@ async function runVariant(
         countsAgree: upstreamCounters ? upstreamCounters.connectionsAccepted === openedByClient : undefined,
       },
       process: processStats,
+      timeSeries,
     };
   } finally {
     await client.close();

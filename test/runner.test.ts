@@ -36,6 +36,24 @@ variants:
   assert.equal(result.partial, false);
 });
 
+test('the time series has a point a second and accounts for every response and connection', async () => {
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: series
+upstream: { rtt: 5ms }
+load: { concurrency: 2, duration: 2300ms }
+variants: [{ name: off, client: undici, connections: 2, keepAlive: false }]
+`),
+  );
+  const [off] = result.variants;
+  const series = off.timeSeries;
+  assert.ok(series.length >= 2 && series.length <= 4, `${series.length} points`);
+  assert.deepEqual(series.map((p) => Math.round(p.t)).slice(0, 2), [1, 2]);
+  assert.equal(series.reduce((sum, p) => sum + p.completed, 0), off.requests.completed);
+  assert.equal(series.reduce((sum, p) => sum + p.connectionsOpened, 0), off.connections.openedByClient);
+  for (const point of series) if (point.completed > 0) assert.ok(point.p50 >= 9, `p50 ${point.p50} ≥ 1.8 × rtt`);
+});
+
 for (const client of ['undici', 'node-http'] as const) {
   const poolKey = client === 'undici' ? 'connections' : 'maxSockets';
   // No maxSockets for node-http here: with a finite maxSockets, Node sends keep-alive even when

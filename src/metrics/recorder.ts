@@ -5,6 +5,7 @@
  */
 import { createHistogram, recordMs, type Histogram } from './histogram.js';
 import { classifyError, classifyStatus } from './error-class.js';
+import { IntervalRecorder } from './time-series.js';
 
 export class VariantRecorder {
   /** Time from sending a request to the end of its response body, for completed responses. */
@@ -16,9 +17,12 @@ export class VariantRecorder {
   bytesReceived = 0;
   readonly errors = new Map<string, number>();
   readonly statuses = new Map<number, number>();
+  /** The current second's figures, for the time series; starts when the recorder is made. */
+  readonly interval = new IntervalRecorder();
 
   recordResponse(latencyMs: number, status: number, bytes: number): void {
     recordMs(this.latency, latencyMs);
+    this.interval.recordResponse(latencyMs);
     this.completed += 1;
     this.bytesReceived += bytes;
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
@@ -43,6 +47,7 @@ export class VariantRecorder {
   }
 
   private countError(name: string): void {
+    this.interval.recordError();
     this.errors.set(name, (this.errors.get(name) ?? 0) + 1);
   }
 }

@@ -28,6 +28,7 @@ export function variantResult(name: string, latenciesMs: number[], extra: { open
     errorCount,
     statusCodes: { '200': latenciesMs.length },
     connections: { openedByClient: extra.opened ?? 1, closedByClient: 0, failedByClient: 0 },
+    timeSeries: [],
     process: { cpuUserMs: 10, cpuSystemMs: 5, peakRssBytes: 50e6, meanRssBytes: 49e6, rssStdevBytes: 1e5, loopDelayP50Ms: 10, loopDelayP99Ms: 12, loopDelayMaxMs: 15 },
   };
 }

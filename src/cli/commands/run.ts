@@ -24,10 +24,10 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   try {
     result = await runScenario(scenario, {
       signal: stopper.signal,
-      // A terminal gets a line a second; logs a line every five.
-      progressEveryMs: io.stderr.isTTY ? 1000 : 5000,
       onEvent: (event) => {
         if (options.quiet) return;
+        // A terminal gets a progress line a second; logs one every five.
+        if (event.type === 'progress' && !io.stderr.isTTY && Math.round(event.elapsedMs / 1000) % 5 !== 0) return;
         const line = describeRunEvent(event);
         if (line) io.stderr.write(line + '\n');
       },
