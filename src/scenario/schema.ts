@@ -60,9 +60,13 @@ const nonNegativeInt = () => z.number().int().nonnegative();
 export const LatencySchema = z.union([
   duration(),
   z.strictObject({ distribution: z.literal('fixed'), value: duration() }),
-  z.strictObject({ distribution: z.literal('uniform'), min: duration(), max: duration() }),
+  z
+    .strictObject({ distribution: z.literal('uniform'), min: duration(), max: duration() })
+    .refine((u) => u.max >= u.min, { path: ['max'], error: 'max must not be below min' }),
   z.strictObject({ distribution: z.literal('normal'), mean: duration(), stdev: duration() }),
-  z.strictObject({ distribution: z.literal('lognormal'), p50: duration(), p99: duration() }),
+  z
+    .strictObject({ distribution: z.literal('lognormal'), p50: duration(0.001), p99: duration(0.001) })
+    .refine((l) => l.p99 >= l.p50, { path: ['p99'], error: 'p99 must not be below p50' }),
 ], { error: (issue) => `expected a duration, or a map with distribution fixed, uniform, normal or lognormal, but found ${describeValue(issue.input)}` });
 /** A latency in ms, or a distribution of them; a bare duration means `fixed`. */
 export type LatencyModel = z.output<typeof LatencySchema>;

@@ -32,6 +32,18 @@ interface BadInput {
 // Each input has exactly one problem; lines and columns are 1-based, as editors count.
 const badInputs: BadInput[] = [
   {
+    title: 'a uniform latency whose max is below its min',
+    yaml: 'name: x\nupstream:\n  latency: {distribution: uniform, min: 20ms, max: 10ms}\nvariants: [{name: a, client: undici}]\n',
+    path: 'upstream.latency.max', line: 3,
+    message: /max must not be below min/,
+  },
+  {
+    title: 'a lognormal latency whose p99 is below its p50',
+    yaml: 'name: x\nupstream:\n  latency: {distribution: lognormal, p50: 20ms, p99: 5ms}\nvariants: [{name: a, client: undici}]\n',
+    path: 'upstream.latency.p99', line: 3,
+    message: /p99 must not be below p50/,
+  },
+  {
     title: 'wrong type',
     yaml: 'name: 5\nvariants: [{name: a, client: undici}]\n',
     path: 'name', line: 1, col: 7,
