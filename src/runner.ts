@@ -113,7 +113,7 @@ async function runVariant(
       concurrency: load.concurrency,
       signal,
       graceMs: GRACE_MS,
-      send: (s: AbortSignal) => client.send(s),
+      send: (s: AbortSignal) => client.send(target.request.path, s),
       onResponse: (ms: number, response: { status: number; bytes: number }) => recorder.recordResponse(ms, response.status, response.bytes),
       onFailure: (error: unknown) => recorder.recordFailure(error),
     };

@@ -41,12 +41,11 @@ export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target)
   diagnosticsChannel.subscribe(CONNECTED, onConnected);
   diagnosticsChannel.subscribe(CONNECT_ERROR, onConnectError);
 
-  const url = target.origin + target.request.path;
   const { method, headers, body } = target.request;
   return {
     library: `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`,
-    async send(signal) {
-      const response = await fetch(url, { method, headers, body, signal });
+    async send(path, signal) {
+      const response = await fetch(target.origin + path, { method, headers, body, signal });
       const buffer = await response.arrayBuffer();
       return { status: response.status, bytes: buffer.byteLength };
     },

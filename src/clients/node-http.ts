@@ -48,23 +48,22 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
   };
 
   const request = isHttps ? https.request : http.request;
-  const { method, path, headers, body } = target.request;
+  const { method, headers, body } = target.request;
   const requestOptions: http.RequestOptions = {
     agent,
     protocol: url.protocol,
     hostname: url.hostname,
     port: url.port,
     method,
-    path,
     headers,
     timeout: variant.timeout,
   };
 
   return {
     library: `node:${isHttps ? 'https' : 'http'} ${process.version}`,
-    send(signal) {
+    send(path, signal) {
       return new Promise((resolve, reject) => {
-        const req = request({ ...requestOptions, signal }, (res) => {
+        const req = request({ ...requestOptions, path, signal }, (res) => {
           drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes }), reject);
         });
         req.once('error', reject);

@@ -31,8 +31,11 @@ export interface ClientConnectionCounts {
 export interface ClientAdapter {
   /** Library and version, e.g. `undici 7.30.2`, for the report. */
   readonly library: string;
-  /** Sends the scenario's request and reads the whole body. Rejects on a transport error. */
-  send(signal: AbortSignal): Promise<Response>;
+  /**
+   * Sends the scenario's request to `path` (method, headers and body come from the target)
+   * and reads the whole body. Rejects on a transport error.
+   */
+  send(path: string, signal: AbortSignal): Promise<Response>;
   connections(): ClientConnectionCounts;
   /** Closes the client and every connection it holds. */
   close(): Promise<void>;

@@ -44,10 +44,10 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     allowH2: false,
   });
 
-  const { method, path, headers, body } = target.request;
+  const { method, headers, body } = target.request;
   const adapter: ClientAdapter = {
     library: `undici ${undiciVersion}`,
-    async send(signal) {
+    async send(path, signal) {
       const response = await pool.request({ method, path, headers, body, signal });
       return { status: response.statusCode, bytes: await drainBody(response.body) };
     },
