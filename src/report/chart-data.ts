@@ -17,6 +17,8 @@ export interface ChartSpec {
   /** `spectrum`: x is the number of nines, log10(1/(1 − percentile)), labelled in percent. `time`: seconds. */
   kind: 'spectrum' | 'time';
   yLabel: string;
+  /** Latency in ms: the axis and legend show units (µs, ms, s). */
+  yIsLatency: boolean;
   logY: boolean;
   x: number[];
   series: ChartSeries[];
@@ -43,7 +45,7 @@ function needsLogAxis(series: ChartSeries[]): boolean {
 }
 
 function spectrumChart(id: string, title: string, series: ChartSeries[]): ChartSpec {
-  return { id, title, kind: 'spectrum', yLabel: 'latency (ms)', logY: needsLogAxis(series), x: spectrumX, series };
+  return { id, title, kind: 'spectrum', yLabel: 'latency', yIsLatency: true, logY: needsLogAxis(series), x: spectrumX, series };
 }
 
 /**
@@ -57,7 +59,7 @@ function timeChart(id: string, title: string, yLabel: string, variants: VariantR
     const byT = new Map(v.timeSeries.map((p) => [round(p.t), pick(p)]));
     return { label: v.name, values: x.map((t) => byT.get(t) ?? null) };
   });
-  return { id, title, kind: 'time', yLabel, logY: false, x, series };
+  return { id, title, kind: 'time', yLabel, yIsLatency: yLabel === 'latency', logY: false, x, series };
 }
 
 /** Per-route histograms, added by the routes feature; read structurally so older reports still render. */
@@ -88,7 +90,7 @@ export function buildCharts(result: RunResult): ChartSpec[] {
   if (withSeries.length) {
     charts.push(
       timeChart('throughput', 'Throughput over time', 'req/s', withSeries, (p) => p.rps),
-      timeChart('p99', 'Latency p99 over time', 'ms', withSeries, (p) => p.p99),
+      timeChart('p99', 'Latency p99 over time', 'latency', withSeries, (p) => p.p99),
       timeChart('errors', 'Errors over time', 'errors/s', withSeries, (p) => p.errors),
       timeChart('connections-opened', 'Connections opened per second', 'connections', withSeries, (p) => p.connectionsOpened),
       timeChart('connections-open', 'Connections open', 'connections', withSeries, (p) => p.openConnections),

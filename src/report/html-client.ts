@@ -7,14 +7,21 @@ import type uPlot from 'uplot';
 import type { ChartSpec } from './chart-data.js';
 
 export function drawCharts(UPlot: typeof uPlot, charts: ChartSpec[], palette: string[]): void {
-  const formatMs = (v: number) => (v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : v >= 1 ? `${+v.toPrecision(3)} ms` : `${+(v * 1000).toPrecision(3)} µs`);
+  const formatMs = (v: number) => (v === 0 ? '0' : v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : v >= 1 ? `${+v.toPrecision(3)} ms` : `${+(v * 1000).toPrecision(3)} µs`);
   const formatPercentile = (nines: number) => `${+(100 * (1 - 10 ** -nines)).toPrecision(6)} %`;
   const ninesTicks = [Math.log10(2), 1, 2, 3, 4, 5];
+  // uPlot's own log ticks put nine labels in each decade; 1-2-5 steps stay readable.
+  const logTicks = (_u: uPlot, _axis: number, min: number, max: number) => {
+    const ticks: number[] = [];
+    for (let decade = 10 ** Math.floor(Math.log10(min)); decade <= max; decade *= 10) {
+      for (const step of [1, 2, 5]) if (decade * step >= min && decade * step <= max) ticks.push(decade * step);
+    }
+    return ticks;
+  };
 
   for (const chart of charts) {
     const element = document.getElementById(`chart-${chart.id}`)!;
     const isSpectrum = chart.kind === 'spectrum';
-    const latencyAxis = chart.yLabel.includes('ms');
     const options: uPlot.Options = {
       width: element.clientWidth,
       height: 280,
@@ -27,7 +34,13 @@ export function drawCharts(UPlot: typeof uPlot, charts: ChartSpec[], palette: st
           label: isSpectrum ? 'percentile' : 'seconds since the variant started',
           ...(isSpectrum && { splits: () => ninesTicks, values: (_u: uPlot, ticks: number[]) => ticks.map(formatPercentile) }),
         },
-        { label: chart.yLabel, size: 70, ...(latencyAxis && { values: (_u: uPlot, ticks: number[]) => ticks.map(formatMs) }) },
+        {
+          label: chart.yLabel,
+          size: 70,
+          ...(chart.logY && { splits: logTicks }),
+          // On a log axis uPlot passes null for the ticks it leaves unlabelled.
+          ...(chart.yIsLatency && { values: (_u: uPlot, ticks: Array<number | null>) => ticks.map((v) => (v == null ? '' : formatMs(v))) }),
+        },
       ],
       series: [
         { label: isSpectrum ? 'percentile' : 't (s)', value: (_u, v) => (v == null ? '—' : isSpectrum ? formatPercentile(v) : `${v} s`) },
@@ -36,7 +49,7 @@ export function drawCharts(UPlot: typeof uPlot, charts: ChartSpec[], palette: st
           stroke: palette[i % palette.length],
           width: 2,
           spanGaps: true,
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : latencyAxis ? formatMs(v) : `${+v.toFixed(1)}`),
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : chart.yIsLatency ? formatMs(v) : `${+v.toFixed(1)}`),
         })),
       ],
     };

@@ -78,6 +78,7 @@ function Current({ state }: { state: LiveState }) {
 export function LiveView({ state }: { state: LiveState }) {
   const { plan, finished, current } = state;
   const upcoming = plan.slice(current ? current.index + 1 : finished.length);
+  if (!plan.length) return <Text dimColor>poolbench: starting…</Text>;
   return (
     <Box flexDirection="column" paddingY={1}>
       <Text>
