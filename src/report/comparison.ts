@@ -136,27 +136,45 @@ export function describeChange(metric: ComparisonMetric, base: number | undefine
 
 const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
-function columnTitle(v: VariantResult, isBaseline: boolean): string {
+export function columnTitle(v: VariantResult, isBaseline: boolean): string {
   return `${v.name}${isBaseline ? ' (baseline)' : ''}${v.partial ? ' [partial]' : ''}`;
 }
 
-export function renderComparisonTable(result: RunResult): string {
+/** The comparison as data, for every renderer: the baseline first, each figure with its change. */
+export interface ComparisonGrid {
+  baseline: VariantResult;
+  others: VariantResult[];
+  rows: Array<{ label: string; baseline: string; others: Array<{ cell: string; change: string }> }>;
+}
+
+export function comparisonGrid(result: RunResult): ComparisonGrid | undefined {
   const baseline = result.variants.find((v) => v.name === result.baseline) ?? result.variants[0];
-  if (!baseline) return 'No variant was measured.';
+  if (!baseline) return undefined;
   const others = result.variants.filter((v) => v !== baseline);
+  const rows = comparisonMetrics.map((metric) => {
+    const base = metric.value(baseline);
+    return {
+      label: metric.label,
+      baseline: metric.cell(baseline),
+      others: others.map((v) => ({ cell: metric.cell(v), change: describeChange(metric, base, metric.value(v)) })),
+    };
+  });
+  return { baseline, others, rows };
+}
+
+export function renderComparisonTable(result: RunResult): string {
+  const grid = comparisonGrid(result);
+  if (!grid) return 'No variant was measured.';
   // Two variants: a separate change column, as in the seeds' table. More: change under each figure.
-  const separateChange = others.length === 1;
-  const head = ['metric', columnTitle(baseline, true)];
-  for (const v of others) head.push(columnTitle(v, false), ...(separateChange ? ['change'] : []));
+  const separateChange = grid.others.length === 1;
+  const head = ['metric', columnTitle(grid.baseline, true)];
+  for (const v of grid.others) head.push(columnTitle(v, false), ...(separateChange ? ['change'] : []));
   // One-line cells read best without rules between rows; two-line cells need them.
   const table = new Table({ head, style: { head: [], border: [] }, ...(separateChange && { chars: COMPACT_ROWS }) });
 
-  for (const metric of comparisonMetrics) {
-    const base = metric.value(baseline);
-    const row = [metric.label, metric.cell(baseline)];
-    for (const v of others) {
-      const change = describeChange(metric, base, metric.value(v));
-      const cell = metric.cell(v);
+  for (const { label, baseline, others } of grid.rows) {
+    const row = [label, baseline];
+    for (const { cell, change } of others) {
       if (separateChange) row.push(cell, change);
       else row.push(change ? `${cell}\n${change}` : cell);
     }
