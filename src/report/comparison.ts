@@ -15,7 +15,8 @@ export interface ComparisonMetric {
   value(v: VariantResult): number | undefined;
   /** What the cell shows (may say more than the number, e.g. the upstream's count). */
   cell(v: VariantResult): string;
-  lowerIsBetter: boolean;
+  /** Undefined for figures that are neither better nor worse by themselves (connections opened). */
+  lowerIsBetter: boolean | undefined;
   change: Change;
 }
 
@@ -60,7 +61,8 @@ export const comparisonMetrics: ComparisonMetric[] = [
       // A mismatch between the two sides is shown, never hidden.
       return countsAgree ? `${formatCount(openedByClient)} (upstream agrees)` : `${formatCount(openedByClient)} ≠ upstream ${formatCount(upstream.connectionsAccepted)}`;
     },
-    lowerIsBetter: true,
+    // More connections is what a bigger pool is for; whether that is good depends on the upstream.
+    lowerIsBetter: undefined,
     change: 'percent',
   },
   {
@@ -129,7 +131,7 @@ export function describeChange(metric: ComparisonMetric, base: number | undefine
   if (base === 0) return value === 0 ? 'same' : 'n/a';
   if (metric.change === 'ratio') return `×${(value / base).toFixed(2)}`;
   const percent = ((value - base) / base) * 100;
-  if (Math.abs(percent) < 1) return `${signed(percent)} %`;
+  if (Math.abs(percent) < 1 || metric.lowerIsBetter === undefined) return `${signed(percent)} %`;
   const better = percent < 0 === metric.lowerIsBetter;
   return `${signed(percent)} % ${better ? 'better' : 'worse'}`;
 }
