@@ -26,7 +26,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .argument('<scenario>', 'scenario YAML file')
     .option('-o, --out <file>', 'where to write the JSON report (default: reports/<scenario>-<time>.json)')
     .option('-q, --quiet', 'print only the final table, no progress lines')
-    .action(async (file: string, options: { out?: string; quiet?: boolean }) => {
+    .option('--allow-saturation', `exit 0 even when the load generator could not keep up (otherwise ${ExitCode.GeneratorSaturated})`)
+    .action(async (file: string, options: { out?: string; quiet?: boolean; allowSaturation?: boolean }) => {
       exitCode = await runCommand(file, options, io);
     });
 

@@ -17,6 +17,8 @@ export interface ComparisonMetric {
   cell(v: VariantResult): string;
   lowerIsBetter: boolean;
   change: Change;
+  /** Shown only when some variant has the figure (e.g. the open model's uncorrected latency). */
+  optional?: boolean;
 }
 
 const latencyRow = (label: string, pick: (v: VariantResult) => number): ComparisonMetric => ({
@@ -106,6 +108,22 @@ export const comparisonMetrics: ComparisonMetric[] = [
     change: 'percent',
   },
   {
+    label: 'latency p99 uncorrected',
+    value: (v) => v.uncorrectedLatency?.p99,
+    cell: (v) => (v.uncorrectedLatency?.count ? formatDuration(v.uncorrectedLatency.p99) : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    optional: true,
+  },
+  {
+    label: 'generator kept up',
+    value: (v) => (v.saturated ? 0 : undefined),
+    cell: (v) => (v.saturated ? 'NO (saturated, see notes)' : 'yes'),
+    lowerIsBetter: false,
+    change: 'none',
+    optional: true,
+  },
+  {
     label: 'event-loop delay p99',
     value: (v) => v.process.loopDelayP99Ms,
     cell: (v) => formatDuration(v.process.loopDelayP99Ms),
@@ -152,6 +170,7 @@ export function renderComparisonTable(result: RunResult): string {
   const table = new Table({ head, style: { head: [], border: [] }, ...(separateChange && { chars: COMPACT_ROWS }) });
 
   for (const metric of comparisonMetrics) {
+    if (metric.optional && result.variants.every((v) => metric.value(v) === undefined)) continue;
     const base = metric.value(baseline);
     const row = [metric.label, metric.cell(baseline)];
     for (const v of others) {

@@ -11,6 +11,8 @@ import { ExitCode } from '../../exit-codes.js';
 export interface RunCommandOptions {
   out?: string;
   quiet?: boolean;
+  /** Exit 0 even when a variant's generator could not keep up (the flag stays in the report). */
+  allowSaturation?: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
@@ -43,5 +45,6 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
 
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
+  if (!options.allowSaturation && result.variants.some((v) => v.saturated)) return ExitCode.GeneratorSaturated;
   return ExitCode.Success;
 }
