@@ -13,5 +13,7 @@ export function setTimeoutAt<A extends unknown[]>(at: number, callback: (...args
   if (wait <= 0) callback(...args);
   // Unref'd: a pending timer must not keep a process alive once the server is closed.
   else if (wait >= 1) setTimeout(setTimeoutAt<A>, wait, at, callback, ...args).unref();
-  else setImmediate(setTimeoutAt<A>, at, callback, ...args).unref();
+  // Never unref'd: with only unref'd immediates pending, the loop blocks in its poll phase
+  // until some I/O arrives, and the response would wait for it. It lasts under a millisecond.
+  else setImmediate(setTimeoutAt<A>, at, callback, ...args);
 }
