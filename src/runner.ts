@@ -120,7 +120,7 @@ async function runVariant(
 
     if (load.warmup > 0) {
       emit({ type: 'variant-start', index, total, name: variant.name, phase: 'warmup', durationMs: load.warmup });
-      await runLoad(load, { ...loadOptions, durationMs: load.warmup, warmup: true });
+      await (client.drive?.({ ...loadOptions, durationMs: load.warmup }) ?? runLoad(load, { ...loadOptions, durationMs: load.warmup, warmup: true }));
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
     }
@@ -161,7 +161,8 @@ async function runVariant(
     }, TICK_MS);
     let outcome;
     try {
-      outcome = await runLoad(load, { ...loadOptions, durationMs: load.duration, requests: load.requests });
+      const measured = { ...loadOptions, durationMs: load.duration, requests: load.requests };
+      outcome = await (client.drive?.(measured) ?? runLoad(load, measured));
     } finally {
       clearInterval(ticker);
     }

@@ -179,13 +179,22 @@ export const FetchVariantSchema = z.strictObject({
   client: z.literal('fetch'),
 });
 
-export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema]);
+export const AutocannonVariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('autocannon'),
+  connections: positiveInt().default(10).describe('connections autocannon keeps open (keep-alive is always on)'),
+  pipelining: positiveInt().default(1).describe('requests in flight per connection'),
+  rate: z.number().positive().optional().describe('requests per second over all connections; absent: as fast as possible'),
+});
+
+export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema, AutocannonVariantSchema]);
 export type VariantInput = z.output<typeof VariantSchema>;
 export type UndiciVariant = Omit<z.output<typeof UndiciVariantSchema>, 'matrix'>;
 export type NodeHttpVariant = Omit<z.output<typeof NodeHttpVariantSchema>, 'matrix'>;
 export type FetchVariant = Omit<z.output<typeof FetchVariantSchema>, 'matrix'>;
+export type AutocannonVariant = Omit<z.output<typeof AutocannonVariantSchema>, 'matrix'>;
 /** A variant after matrix expansion: no `matrix`, a unique name. */
-export type Variant = UndiciVariant | NodeHttpVariant | FetchVariant;
+export type Variant = UndiciVariant | NodeHttpVariant | FetchVariant | AutocannonVariant;
 export type ClientKind = Variant['client'];
 
 /** Per client kind, the schema of its variant: the loader checks matrix keys against it. */
@@ -193,6 +202,7 @@ export const variantSchemas = {
   undici: UndiciVariantSchema,
   'node-http': NodeHttpVariantSchema,
   fetch: FetchVariantSchema,
+  autocannon: AutocannonVariantSchema,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
