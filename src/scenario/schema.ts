@@ -118,7 +118,6 @@ export const LoadSchema = z.strictObject({
     .optional()
     .describe('ramps: each stage moves the rate (open) or concurrency (closed) linearly to its target; the measured duration is their sum'),
   idleGap: LatencySchema.optional().describe('closed model: a pause between the end of a request and the next one of the same worker'),
-  workers: positiveInt().default(1).describe('generator worker threads; the load is split between them and their histograms merged'),
   saturation: z
     .strictObject({
       minRateRatio: z.number().min(0).max(1).default(0.95).describe('flag a variant whose achieved rate is below this share of the target rate'),
@@ -214,7 +213,7 @@ export const ScenarioSchema = z.strictObject({
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
   target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
-  load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, workers: 1, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
+  load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
 });

@@ -80,7 +80,9 @@ variants: [{ name: ramp, client: undici, connections: 10 }]
   const rates = ramp.timeSeries.slice(0, 3).map((p) => Math.round(p.rps));
   // Expected per second: 150 (ramping 0 -> 300), 300, 200 (300 -> 100).
   [150, 300, 200].forEach((expected, i) => assert.ok(Math.abs(rates[i] - expected) <= expected * 0.15, `second ${i + 1}: ${rates[i]} req/s, expected ${expected}`));
-  assert.deepEqual(ramp.timeSeries.slice(0, 3).map((p) => Math.round(p.targetRps!)), [150, 300, 200]);
+  // The ticker may run late on a busy machine, shifting each second's bounds a little.
+  const targets = ramp.timeSeries.slice(0, 3).map((p) => p.targetRps!);
+  [150, 300, 200].forEach((expected, i) => assert.ok(Math.abs(targets[i] - expected) <= expected * 0.1, `second ${i + 1}: target ${targets[i]} req/s`));
   assert.equal(ramp.intendedRequests, 650);
 });
 
