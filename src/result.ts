@@ -8,6 +8,7 @@ import type { LatencySummary } from './metrics/histogram.js';
 import type { ProcessStats } from './metrics/process-stats.js';
 import type { UpstreamCounters } from './upstream/types.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
+import type { Saturation } from './load/self-check.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -55,8 +56,12 @@ export interface VariantResult {
   };
   throughputRps: number;
   bytesReceived: number;
+  /** From the intended start under the open model (coordinated-omission corrected), else from the send. */
   latency: LatencySummary;
   latencyHistogram: string;
+  /** Open model only: latency from the actual send, without the correction (as wrk2 shows beside it). */
+  uncorrectedLatency?: LatencySummary;
+  uncorrectedLatencyHistogram?: string;
   connectTime: LatencySummary;
   connectTimeHistogram: string;
   /** Failures and 4xx/5xx responses by class, e.g. {ECONNRESET: 3, 'HTTP 5xx': 1}. */
@@ -67,6 +72,10 @@ export interface VariantResult {
   process: ProcessStats;
   /** One point per second of the measured window. */
   timeSeries: TimeSeriesPoint[];
+  /** Set when the generator could not keep up (load/self-check.ts): its figures are not to be trusted. */
+  saturated?: Saturation;
+  /** Open model: requests the schedule asked for during the window (compare with requests.sent). */
+  intendedRequests?: number;
 }
 
 export interface RunResult {

@@ -19,7 +19,8 @@ import { VariantRecorder } from './metrics/recorder.js';
 import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
-import { runClosedLoad } from './load/closed.js';
+import { rampOf, runLoad } from './load/index.js';
+import { SelfCheck } from './load/self-check.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
@@ -111,17 +112,16 @@ async function runVariant(
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
   try {
     const loadOptions = {
-      concurrency: load.concurrency,
       signal,
       graceMs: GRACE_MS,
       send: (s: AbortSignal) => client.send(target.request.path, s),
-      onResponse: (ms: number, response: { status: number; bytes: number }) => recorder.recordResponse(ms, response.status, response.bytes),
+      onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
       onFailure: (error: unknown) => recorder.recordFailure(error),
     };
 
     if (load.warmup > 0) {
       emit({ type: 'variant-start', index, total, name: variant.name, phase: 'warmup', durationMs: load.warmup });
-      await runClosedLoad({ ...loadOptions, durationMs: load.warmup });
+      await (client.drive?.({ ...loadOptions, durationMs: load.warmup }) ?? runLoad(load, { ...loadOptions, durationMs: load.warmup, warmup: true }));
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
     }
@@ -132,12 +132,13 @@ async function runVariant(
     const connectionsBefore = client.connections();
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
+    const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
     const measuringSince = performance.now();
     const timeSeries: TimeSeriesPoint[] = [];
     let openedBeforeTick = connectionsBefore.opened;
     const tick = () => {
       const connections = client.connections();
-      const point = recorder.interval.take({ opened: connections.opened - openedBeforeTick, open: connections.opened - connections.closed });
+      const point = { ...recorder.interval.take({ opened: connections.opened - openedBeforeTick, open: connections.opened - connections.closed }), ...selfCheck.tick() };
       openedBeforeTick = connections.opened;
       timeSeries.push(point);
       return point;
@@ -162,7 +163,8 @@ async function runVariant(
     }, TICK_MS);
     let outcome;
     try {
-      outcome = await runClosedLoad({ ...loadOptions, durationMs: load.duration, requests: load.requests });
+      const measured = { ...loadOptions, durationMs: load.duration, requests: load.requests };
+      outcome = await (client.drive?.(measured) ?? runLoad(load, measured));
     } finally {
       clearInterval(ticker);
     }
@@ -170,6 +172,7 @@ async function runVariant(
     const lastPoint = tick();
     if (lastPoint.completed === 0 && lastPoint.errors === 0) timeSeries.pop();
     const processStats = sampler.stop();
+    const saturated = selfCheck.verdict(outcome);
     const connectionsAfter = client.connections();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
     const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
@@ -186,6 +189,7 @@ async function runVariant(
       bytesReceived: recorder.bytesReceived,
       latency: summarize(recorder.latency),
       latencyHistogram: encodeHistogram(recorder.latency),
+      ...(load.model === 'open' && { uncorrectedLatency: summarize(recorder.uncorrectedLatency), uncorrectedLatencyHistogram: encodeHistogram(recorder.uncorrectedLatency) }),
       connectTime: summarize(recorder.connectTime),
       connectTimeHistogram: encodeHistogram(recorder.connectTime),
       errors: Object.fromEntries(recorder.errors),
@@ -200,6 +204,8 @@ async function runVariant(
       },
       process: processStats,
       timeSeries,
+      ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
+      ...(saturated && { saturated }),
     };
   } finally {
     await client.close();

@@ -29,7 +29,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-o, --out <file>', 'where to write the JSON report (default: reports/<scenario>-<time>.json)')
     .option('-q, --quiet', 'print only the final table, no progress lines')
     .option('-f, --format <list>', `also write these reports beside the JSON one, comma-separated: ${reportFormats.join(', ')}`, parseFormatList)
-    .action(async (file: string, options: { out?: string; quiet?: boolean; format?: ReportFormat[] }) => {
+    .option('--allow-saturation', `exit 0 even when the load generator could not keep up (otherwise ${ExitCode.GeneratorSaturated})`)
+    .action(async (file: string, options: { out?: string; quiet?: boolean; format?: ReportFormat[]; allowSaturation?: boolean }) => {
       exitCode = await runCommand(file, options, io);
     });
 

@@ -4,11 +4,13 @@ import type { ClientAdapter, ConnectListener, Target } from './types.js';
 import { createUndiciClient } from './undici.js';
 import { createNodeHttpClient } from './node-http.js';
 import { createFetchClient } from './fetch.js';
+import { createAutocannonClient } from './autocannon.js';
 
 export const clientFactories = {
   undici: createUndiciClient,
   'node-http': createNodeHttpClient,
   fetch: createFetchClient,
+  autocannon: createAutocannonClient,
 } as const satisfies Record<ClientKind, unknown>;
 
 export function createClient(variant: Variant, target: Target, onConnect: ConnectListener): ClientAdapter {
@@ -19,6 +21,8 @@ export function createClient(variant: Variant, target: Target, onConnect: Connec
       return clientFactories['node-http'](variant, target, onConnect);
     case 'fetch':
       return clientFactories.fetch(variant, target, onConnect);
+    case 'autocannon':
+      return clientFactories.autocannon(variant, target, onConnect);
   }
 }
 

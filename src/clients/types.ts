@@ -3,6 +3,7 @@
  * (a pool, an agent) for the life of one variant and sends the scenario's request through it.
  */
 import type { RequestConfig, Variant } from '../scenario/schema.js';
+import type { LoadOptions, LoadOutcome } from '../load/window.js';
 
 export interface Target {
   /** Origin only, e.g. `http://127.0.0.1:39211`. */
@@ -45,6 +46,11 @@ export interface ClientAdapter {
    * and reads the whole body. Rejects on a transport error.
    */
   send(path: string, signal: AbortSignal): Promise<Response>;
+  /**
+   * Engines that generate their own load (autocannon) drive the measured window themselves
+   * instead of being called once per request by a load model.
+   */
+  drive?(options: LoadOptions): Promise<LoadOutcome>;
   connections(): ClientConnectionCounts;
   /** Absent for clients that do not expose their pool (node:http, fetch). */
   poolState?(): PoolState;

@@ -18,6 +18,8 @@ export interface ComparisonMetric {
   /** Undefined for figures that are neither better nor worse by themselves (connections opened). */
   lowerIsBetter: boolean | undefined;
   change: Change;
+  /** Shown only when some variant has the figure (e.g. the open model's uncorrected latency). */
+  optional?: boolean;
 }
 
 const latencyRow = (label: string, pick: (v: VariantResult) => number): ComparisonMetric => ({
@@ -108,6 +110,22 @@ export const comparisonMetrics: ComparisonMetric[] = [
     change: 'percent',
   },
   {
+    label: 'latency p99 uncorrected',
+    value: (v) => v.uncorrectedLatency?.p99,
+    cell: (v) => (v.uncorrectedLatency?.count ? formatDuration(v.uncorrectedLatency.p99) : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    optional: true,
+  },
+  {
+    label: 'generator kept up',
+    value: (v) => (v.saturated ? 0 : undefined),
+    cell: (v) => (v.saturated ? 'NO (saturated, see notes)' : 'yes'),
+    lowerIsBetter: false,
+    change: 'none',
+    optional: true,
+  },
+  {
     label: 'event-loop delay p99',
     value: (v) => v.process.loopDelayP99Ms,
     cell: (v) => formatDuration(v.process.loopDelayP99Ms),
@@ -153,7 +171,9 @@ export function comparisonGrid(result: RunResult): ComparisonGrid | undefined {
   const baseline = result.variants.find((v) => v.name === result.baseline) ?? result.variants[0];
   if (!baseline) return undefined;
   const others = result.variants.filter((v) => v !== baseline);
-  const rows = comparisonMetrics.map((metric) => {
+  // Optional rows (e.g. uncorrected latency) appear only when some variant has the figure.
+  const metrics = comparisonMetrics.filter((metric) => !metric.optional || result.variants.some((v) => metric.value(v) !== undefined));
+  const rows = metrics.map((metric) => {
     const base = metric.value(baseline);
     return {
       label: metric.label,

@@ -120,7 +120,25 @@ export const LoadSchema = z.strictObject({
   duration: duration(1).optional().describe('how long to measure each variant; the default is 10s unless `requests` is given'),
   requests: positiveInt().optional().describe('stop each variant after this many requests'),
   warmup: duration().default(0).describe('load sent before measuring starts, excluded from the figures'),
-});
+  model: z.enum(['closed', 'open']).default('closed').describe('closed: `concurrency` workers send back to back; open: requests start at a constant arrival `rate`, whatever the responses do'),
+  rate: z.number().positive().optional().describe('open model: requests started per second (the first stage starts from it; default 0 with stages)'),
+  maxInFlight: positiveInt().default(1000).describe('open model: requests in flight at most; later ones wait, and the wait counts in their latency'),
+  stages: z
+    .array(z.strictObject({ duration: duration(1), target: z.number().nonnegative().describe('rate (open) or concurrency (closed) reached at the end of the stage') }))
+    .min(1, 'stages needs at least one stage')
+    .optional()
+    .describe('ramps: each stage moves the rate (open) or concurrency (closed) linearly to its target; the measured duration is their sum'),
+  idleGap: LatencySchema.optional().describe('closed model: a pause between the end of a request and the next one of the same worker'),
+  saturation: z
+    .strictObject({
+      minRateRatio: z.number().min(0).max(1).default(0.95).describe('flag a variant whose achieved rate is below this share of the target rate'),
+      maxLoopDelay: duration().default(50).describe("flag a variant whose generator event-loop delay p99 is above this"),
+    })
+    .default({ minRateRatio: 0.95, maxLoopDelay: 50 }),
+})
+  .refine((l) => l.model !== 'open' || l.rate !== undefined || l.stages !== undefined, { path: ['rate'], error: 'the open model needs a rate (or stages)' })
+  .refine((l) => l.model !== 'open' || l.idleGap === undefined, { path: ['idleGap'], error: 'idleGap applies to the closed model only; the open model schedules by rate' })
+  .refine((l) => l.stages === undefined || l.duration === undefined, { path: ['duration'], error: 'give either duration or stages: with stages the duration is their sum' });
 export type LoadConfig = z.output<typeof LoadSchema>;
 
 export const RequestSchema = z.strictObject({
@@ -171,13 +189,22 @@ export const FetchVariantSchema = z.strictObject({
   client: z.literal('fetch'),
 });
 
-export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema]);
+export const AutocannonVariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('autocannon'),
+  connections: positiveInt().default(10).describe('connections autocannon keeps open (keep-alive is always on)'),
+  pipelining: positiveInt().default(1).describe('requests in flight per connection'),
+  rate: z.number().positive().optional().describe('requests per second over all connections; absent: as fast as possible'),
+});
+
+export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema, AutocannonVariantSchema]);
 export type VariantInput = z.output<typeof VariantSchema>;
 export type UndiciVariant = Omit<z.output<typeof UndiciVariantSchema>, 'matrix'>;
 export type NodeHttpVariant = Omit<z.output<typeof NodeHttpVariantSchema>, 'matrix'>;
 export type FetchVariant = Omit<z.output<typeof FetchVariantSchema>, 'matrix'>;
+export type AutocannonVariant = Omit<z.output<typeof AutocannonVariantSchema>, 'matrix'>;
 /** A variant after matrix expansion: no `matrix`, a unique name. */
-export type Variant = UndiciVariant | NodeHttpVariant | FetchVariant;
+export type Variant = UndiciVariant | NodeHttpVariant | FetchVariant | AutocannonVariant;
 export type ClientKind = Variant['client'];
 
 /** Per client kind, the schema of its variant: the loader checks matrix keys against it. */
@@ -185,6 +212,7 @@ export const variantSchemas = {
   undici: UndiciVariantSchema,
   'node-http': NodeHttpVariantSchema,
   fetch: FetchVariantSchema,
+  autocannon: AutocannonVariantSchema,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -196,7 +224,7 @@ export const ScenarioSchema = z.strictObject({
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
   target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
-  load: LoadSchema.default({ concurrency: 10, warmup: 0 }),
+  load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
 });

@@ -24,6 +24,7 @@ import type { TLSSocket } from 'node:tls';
 import type { UpstreamConfig } from '../scenario/schema.js';
 import { createLatencySampler, isZeroLatency } from './latency.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
+import { setTimeoutAt } from './exact-timer.js';
 import type { UpstreamCounters } from './types.js';
 
 export interface UpstreamServer {
@@ -180,10 +181,8 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     const closeAfter = isLastAllowedRequest(connection, res);
     // Read the request body while "thinking", as a real server would, instead of stalling the upload.
     req.resume();
-    const arrivedAt = performance.now();
-    const releaseAt = Math.max(arrivedAt, connection.readyAt) + roundTrip() + sampleLatency();
-    // Unref'd: a held-back response must not keep a process alive once the server is closed.
-    setTimeout(respond, releaseAt - arrivedAt, res, connection, closeAfter).unref();
+    const releaseAt = Math.max(performance.now(), connection.readyAt) + roundTrip() + sampleLatency();
+    setTimeoutAt(releaseAt, respond, res, connection, closeAfter);
   }
 
   /** Counts the request towards maxRequests; true for the one that must close the connection. */

@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   quiet?: boolean;
   /** Report files to write beside the JSON report. */
   format?: ReportFormat[];
+  /** Exit 0 even when a variant's generator could not keep up (the flag stays in the report). */
+  allowSaturation?: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
@@ -51,5 +53,6 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
 
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
+  if (!options.allowSaturation && result.variants.some((v) => v.saturated)) return ExitCode.GeneratorSaturated;
   return ExitCode.Success;
 }
