@@ -16,6 +16,8 @@ export const ExitCode = {
   Regression: 100,
   /** The generator could not keep up (achieved rate or event-loop delay); `--allow-saturation` overrides. */
   GeneratorSaturated: 101,
+  /** `poolbench plan`: no pool size tried met the objectives at the target rate, or the fleet would exceed the upstream's connection limit. */
+  PlanUnmet: 102,
   /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; what was measured was still written, marked partial. */
   Interrupted: 130,
 } as const;
@@ -29,5 +31,6 @@ export const exitCodeMeanings: Record<ExitCodeName, string> = {
   ThresholdFailed: 'reserved: a threshold did not hold',
   Regression: 'reserved: a significant regression against the baseline',
   GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
+  PlanUnmet: '`poolbench plan`: no pool size tried met the latency objectives and error budget at the target rate with headroom, or the fleet would open more connections than the upstream allows',
   Interrupted: 'interrupted by Ctrl-C / SIGTERM; a partial report was written',
 };

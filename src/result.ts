@@ -9,6 +9,7 @@ import type { ProcessStats } from './metrics/process-stats.js';
 import type { UpstreamCounters } from './upstream/types.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import type { Saturation } from './load/self-check.js';
+import type { InFlightSummary } from './metrics/in-flight.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -76,6 +77,8 @@ export interface VariantResult {
   saturated?: Saturation;
   /** Open model: requests the schedule asked for during the window (compare with requests.sent). */
   intendedRequests?: number;
+  /** Requests in flight over the measured window, time-weighted (absent for engines that drive their own load). */
+  inFlight?: InFlightSummary;
 }
 
 export interface RunResult {

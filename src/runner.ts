@@ -16,6 +16,7 @@ import { startUpstream } from './upstream/start.js';
 import { createClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
 import { VariantRecorder } from './metrics/recorder.js';
+import { InFlightGauge } from './metrics/in-flight.js';
 import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
@@ -109,12 +110,18 @@ async function runVariant(
   const { load } = scenario;
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
+  let inFlight = new InFlightGauge();
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
   try {
     const loadOptions = {
       signal,
       graceMs: GRACE_MS,
-      send: (s: AbortSignal) => client.send(target.request.path, s),
+      send: (s: AbortSignal) => {
+        // The gauge of the window the request started in, also when it settles after the swap.
+        const gauge = inFlight;
+        gauge.enter();
+        return client.send(target.request.path, s).finally(() => gauge.leave());
+      },
       onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
       onFailure: (error: unknown) => recorder.recordFailure(error),
     };
@@ -134,6 +141,7 @@ async function runVariant(
     const sampler = new ProcessSampler();
     const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
     const measuringSince = performance.now();
+    inFlight = new InFlightGauge(measuringSince);
     const timeSeries: TimeSeriesPoint[] = [];
     let openedBeforeTick = connectionsBefore.opened;
     const tick = () => {
@@ -172,6 +180,8 @@ async function runVariant(
     const lastPoint = tick();
     if (lastPoint.completed === 0 && lastPoint.errors === 0) timeSeries.pop();
     const processStats = sampler.stop();
+    // Engines that drive their own load (autocannon) never pass through `send`.
+    const inFlightSummary = client.drive ? undefined : inFlight.summary();
     const saturated = selfCheck.verdict(outcome);
     const connectionsAfter = client.connections();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
@@ -205,6 +215,7 @@ async function runVariant(
       process: processStats,
       timeSeries,
       ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
+      ...(inFlightSummary && { inFlight: inFlightSummary }),
       ...(saturated && { saturated }),
     };
   } finally {

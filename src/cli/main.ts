@@ -8,6 +8,7 @@ import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { reportCommand } from './commands/report.js';
+import { planCommand } from './commands/plan.js';
 import { reportFormats, type ReportFormat } from '../report/index.js';
 import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -32,6 +33,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--allow-saturation', `exit 0 even when the load generator could not keep up (otherwise ${ExitCode.GeneratorSaturated})`)
     .action(async (file: string, options: { out?: string; quiet?: boolean; format?: ReportFormat[]; allowSaturation?: boolean }) => {
       exitCode = await runCommand(file, options, io);
+    });
+
+  program
+    .command('plan')
+    .description("capacity planning: sweep pool sizes and rates from the scenario's plan: section and recommend a pool size")
+    .argument('<scenario>', 'scenario YAML file with a plan: section')
+    .option('-o, --out <file>', 'where to write the plan as JSON (default: reports/<scenario>-plan-<time>.json)')
+    .option('-q, --quiet', 'no progress line per step')
+    .action(async (file: string, options: { out?: string; quiet?: boolean }) => {
+      exitCode = await planCommand(file, options, io);
     });
 
   program

@@ -15,3 +15,8 @@ export function signed(value: number, digits = 1): string {
   if (Number(text) === 0) return `±${text}`;
   return `${value < 0 ? '−' : '+'}${text}`;
 }
+
+/** A fraction as a percentage: `0.0123` -> `1.2 %`; small shares keep two decimals. */
+export function formatShare(share: number): string {
+  return `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : share < 0.1 ? 1 : 0)} %`;
+}

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value.js';
 import { parseDuration, parseSize } from './units.js';
+import { parseSlo, type Slo } from '../plan/slo.js';
 
 interface QuantityKind {
   parse(value: string | number): number | undefined;
@@ -59,6 +60,21 @@ export function size() {
     min: 0,
     belowMin: (bytes) => `the size must not be negative, but is ${bytes} bytes`,
     describe: 'a size: a number of bytes, or a string such as 512b, 64kb, 1mb (1kb = 1024 bytes)',
+  });
+}
+
+/** A share: a percentage (`25%`) or a fraction (0.25); comes out as a fraction. */
+function share() {
+  return quantity({
+    parse: (value) => {
+      if (typeof value === 'number') return value;
+      const percent = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/.exec(value);
+      return percent ? Number(percent[1]) / 100 : undefined;
+    },
+    expected: 'expected a percentage such as 1% or 25%, or a fraction such as 0.25',
+    min: 0,
+    belowMin: (fraction) => `the share must not be negative, but is ${fraction}`,
+    describe: 'a share: a percentage such as 25%, or a fraction such as 0.25',
   });
 }
 
@@ -216,6 +232,40 @@ export const variantSchemas = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
+// Capacity planning (`poolbench plan`, src/plan/)
+
+const SloSchema = z.string().transform((text, ctx): Slo => {
+  const parsed = parseSlo(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed.slo;
+});
+
+export const PlanSchema = z.strictObject({
+  slo: z.union([SloSchema.transform((slo) => [slo]), z.array(SloSchema).min(1)]).describe('latency objective(s) every accepted step must meet, e.g. "p99 < 200ms"'),
+  errorBudget: share().default(0.01).describe('share of requests that may fail (transport error or 4xx/5xx) in an accepted step'),
+  targetRate: z.number().positive().describe('requests per second one instance of the calling service must carry'),
+  headroom: share().default(0.25).describe('the pool is sized for targetRate × (1 + headroom)'),
+  instances: positiveInt().default(1).describe('instances of the calling service, each with its own pool: the fleet opens instances × pool size connections'),
+  connectionLimit: nonNegativeInt().optional().describe("the upstream's limit on connections open at once (default: upstream.maxConnections; 0 = none)"),
+  connections: z.array(positiveInt()).min(1).transform((sizes) => [...new Set(sizes)].sort((a, b) => a - b)).optional().describe('pool sizes tried at the target rate, smallest first (default 1, 2, 4 … 256)'),
+  refine: nonNegativeInt().default(3).describe('extra steps bisecting between the largest failing and the smallest passing pool size'),
+  rates: z.array(z.number().positive()).min(1).transform((rates) => [...new Set(rates)].sort((a, b) => a - b)).optional().describe('offered rates swept at the recommended pool size (default: 25 % to 400 % of targetRate)'),
+  step: duration(100).default(3000).describe('measured time of each step; the confirmation run takes twice as long'),
+  warmup: duration().default(1000).describe('load before each step, excluded from its figures'),
+  targetSafety: z
+    .strictObject({
+      maxRate: z.number().positive().default(50).describe('highest rate a plan may send to a real `target`'),
+      maxDuration: duration(1).default(60_000).describe('longest load time (all steps, warm-ups included) a plan may spend on a real `target`'),
+    })
+    .default({ maxRate: 50, maxDuration: 60_000 })
+    .describe('caps for planning against a real service; a plan that could exceed them is refused before it starts'),
+});
+export type PlanConfig = z.output<typeof PlanSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The file
 
 export const ScenarioSchema = z.strictObject({
@@ -227,6 +277,7 @@ export const ScenarioSchema = z.strictObject({
   load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
+  plan: PlanSchema.optional().describe('capacity planning with `poolbench plan`: sweeps, SLO, target rate, fleet size'),
 });
 export type ScenarioInput = z.output<typeof ScenarioSchema>;
 
@@ -246,6 +297,8 @@ export interface Scenario {
   variants: Variant[];
   /** The name of the baseline variant (always one of `variants`). */
   baseline: string;
+  /** For `poolbench plan`; `run` ignores it. */
+  plan?: PlanConfig;
 }
 
 /** The upstream a scenario gets when it names neither `upstream` nor `target`. */
