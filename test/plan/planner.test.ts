@@ -1,0 +1,54 @@
+/**
+ * The planner end to end, with small numbers: short steps, a 2 ms round trip, a fixed 18 ms
+ * think time (a pool of n serves about n × 45 req/s).
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planScenario, stepScenario } from '../../src/plan/planner.js';
+import { brokenSlos } from '../../src/plan/slo.js';
+import { runScenario } from '../../src/runner.js';
+import type { PlanResult } from '../../src/plan/types.js';
+import { scenarioFromYaml } from '../helpers/scenario.js';
+
+const scenario = scenarioFromYaml(`
+name: plan-small
+upstream: { rtt: 2ms, latency: 18ms }
+plan:
+  slo: p99 < 60ms
+  targetRate: 80
+  headroom: 25%
+  connections: [1, 2, 4, 8]
+  refine: 1
+  rates: [50, 100, 300, 600]
+  step: 600ms
+  warmup: 200ms
+variants: [{ name: pool, client: undici }]
+`);
+
+let result: PlanResult;
+before(async () => {
+  result = await planScenario(scenario);
+});
+
+test('the pool sweep stops at the first size that meets the objectives, and the rate sweep where they break', () => {
+  const [plan] = result.variants;
+  const listed = result.variants[0].steps.filter((s) => s.phase === 'pool' && [1, 2, 4, 8].includes(s.poolSize));
+  assert.ok(listed.slice(0, -1).every((s) => s.failures.length > 0), 'listed sizes before the last one tried failed');
+  assert.equal(listed.at(-1)!.failures.length, 0, 'the sweep stopped at a size that met the objectives');
+
+  const rates = plan.steps.filter((s) => s.phase === 'rate');
+  assert.ok(rates.length < 4, `the sweep stopped before the end of the list (${rates.map((s) => s.offeredRps)})`);
+  assert.deepEqual(rates.map((s) => s.offeredRps), [50, 100, 300, 600].slice(0, rates.length));
+  assert.ok(rates.at(-1)!.failures.some((f) => f.startsWith('p99')), 'the last rate broke the p99 objective');
+  assert.ok(rates.slice(0, -1).every((s) => s.failures.length === 0));
+  assert.equal(plan.maxRateRps, rates.at(-2)?.offeredRps);
+});
+
+test('re-running at the recommended pool size meets the objectives', async () => {
+  const [plan] = result.variants;
+  assert.ok(plan.recommendedPoolSize !== undefined, 'a pool size was recommended');
+  const rerun = await runScenario(stepScenario(scenario, scenario.plan!, scenario.variants[0], plan.recommendedPoolSize, result.requiredRps, 1000));
+  const v = rerun.variants[0];
+  assert.deepEqual(brokenSlos(result.slo, v.latency), [], `p99 ${v.latency.p99} ms`);
+  assert.equal(v.errorCount, 0);
+});
