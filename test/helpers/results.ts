@@ -8,7 +8,7 @@ export function variantResult(name: string, latenciesMs: number[], extra: { open
   const recorder = new VariantRecorder();
   for (const ms of latenciesMs) recorder.recordResponse(ms, 200, 10);
   const durationMs = extra.durationMs ?? 1000;
-  const variant: Variant = { name, client: 'undici', keepAlive: true, pipelining: 1 };
+  const variant: Variant = { name, client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1' };
   const errorCount = Object.values(extra.errors ?? {}).reduce((a, b) => a + b, 0);
   return {
     name,
