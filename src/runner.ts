@@ -19,6 +19,10 @@ import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import { runClosedLoad } from './load/closed.js';
+import { createRoutePicker } from './load/routes.js';
+import { RouteLatencyRecorder } from './metrics/route-latency.js';
+import { QueueSampler } from './metrics/queue-sampler.js';
+import { advise } from './advisor/index.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
@@ -81,7 +85,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 
   if (stopper.signal.aborted) interruption = describeInterruption(stopper.signal.reason);
-  return {
+  const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario,
     environment: describeEnvironment(),
@@ -93,6 +97,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     baseline: scenario.baseline,
     variants,
   };
+  result.findings = advise(result);
+  return result;
 }
 
 async function runVariant(
@@ -108,12 +114,22 @@ async function runVariant(
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+  // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
+  const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
+  let routeRecorder = new RouteLatencyRecorder();
+  const sendOnRoute = async (s: AbortSignal) => {
+    const path = pickRoute!();
+    const startedAt = performance.now();
+    const response = await client.send(path, s);
+    routeRecorder.record(path, performance.now() - startedAt);
+    return response;
+  };
   try {
     const loadOptions = {
       concurrency: load.concurrency,
       signal,
       graceMs: GRACE_MS,
-      send: (s: AbortSignal) => client.send(target.request.path, s),
+      send: pickRoute ? sendOnRoute : (s: AbortSignal) => client.send(target.request.path, s),
       onResponse: (ms: number, response: { status: number; bytes: number }) => recorder.recordResponse(ms, response.status, response.bytes),
       onFailure: (error: unknown) => recorder.recordFailure(error),
     };
@@ -123,12 +139,15 @@ async function runVariant(
       await runClosedLoad({ ...loadOptions, durationMs: load.warmup });
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
+      routeRecorder = new RouteLatencyRecorder();
     }
 
     // Both sides count connections over the same window: the upstream's counters are zeroed and
     // the client's are read at the moment measuring starts.
     await upstream?.resetCounters();
     const connectionsBefore = client.connections();
+    const http2Before = client.http2?.();
+    const queueSampler = client.waiting ? new QueueSampler(client.waiting) : undefined;
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
     const measuringSince = performance.now();
@@ -171,6 +190,9 @@ async function runVariant(
     const connectionsAfter = client.connections();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
     const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
+    const http2After = client.http2?.();
+    const throughputRps = outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0;
+    const poolWait = queueSampler?.stop(throughputRps);
 
     return {
       name: variant.name,
@@ -180,7 +202,7 @@ async function runVariant(
       partial: signal.aborted,
       durationMs: outcome.elapsedMs,
       requests: { sent: outcome.sent, completed: recorder.completed, failed: recorder.failed, unfinished: outcome.unfinished },
-      throughputRps: outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0,
+      throughputRps,
       bytesReceived: recorder.bytesReceived,
       latency: summarize(recorder.latency),
       latencyHistogram: encodeHistogram(recorder.latency),
@@ -195,7 +217,16 @@ async function runVariant(
         failedByClient: connectionsAfter.failed - connectionsBefore.failed,
         upstream: upstreamCounters,
         countsAgree: upstreamCounters ? upstreamCounters.connectionsAccepted === openedByClient : undefined,
+        ...(http2Before && http2After && {
+          http2: {
+            sessionsOpened: http2After.sessionsOpened - http2Before.sessionsOpened,
+            goawaysReceived: http2After.goawaysReceived - http2Before.goawaysReceived,
+            peakStreamsPerSession: http2After.peakStreamsPerSession,
+          },
+        }),
       },
+      ...(poolWait && { poolWait }),
+      ...(pickRoute && { routes: routeRecorder.figures() }),
       process: processStats,
       timeSeries,
     };

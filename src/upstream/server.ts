@@ -64,6 +64,8 @@ interface Connection {
   responsesStarted: number;
   /** Requests (HTTP/2: streams) arrived but not answered yet; the connection is idle only at 0. */
   requestsInProgress: number;
+  /** HTTP/2 streams open on the session, from HEADERS to close (a stream the client reset closes at once). */
+  openStreams: number;
   /** The server decided to close this connection (idle timeout, maxRequests, maxConnections). */
   closedByServer: boolean;
   closed: boolean;
@@ -141,6 +143,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
       requestsArrived: 0,
       responsesStarted: 0,
       requestsInProgress: 0,
+      openStreams: 0,
       closedByServer: false,
       closed: false,
       epoch,
@@ -175,7 +178,12 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     connectionBySession.set(session, connection);
     http2Counts.sessions++;
     session.on('stream', (stream) => {
+      // Streams the client gave up on close here at once, while their response is still being
+      // held back: counting open streams, not unanswered requests, keeps them out of the peak.
+      const open = ++connection.openStreams;
+      if (open > counts.peakInFlightPerConnection) counts.peakInFlightPerConnection = open;
       stream.once('close', () => {
+        connection.openStreams--;
         // Refused, cancelled or aborted streams: RST_STREAM from either side.
         if (stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR) http2Counts.streamsReset++;
       });
@@ -218,13 +226,18 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     setTimeout(respond, releaseAt - arrivedAt, res, connection, closeAfter, model).unref();
   }
 
-  /** Finds the request's connection and counts the request (HTTP/2: the stream) as in flight on it. */
+  /** Finds the request's connection and counts the request as in progress on it. */
   function arrive(req: Request): Connection {
-    const session = req.httpVersionMajor === 2 ? ((req as http2.Http2ServerRequest).stream.session as http2.ServerHttp2Session) : undefined;
-    const connection = session === undefined ? connectionBySocket.get(req.socket as Socket)! : connectionBySession.get(session)!;
+    if (req.httpVersionMajor === 2) {
+      http2Counts.streams++;
+      const connection = connectionBySession.get((req as http2.Http2ServerRequest).stream.session as http2.ServerHttp2Session)!;
+      connection.requestsInProgress++;
+      return connection;
+    }
+    const connection = connectionBySocket.get(req.socket as Socket)!;
     const inFlight = ++connection.requestsInProgress;
+    // HTTP/1.1: more than one only when the client pipelines.
     if (inFlight > counts.peakInFlightPerConnection) counts.peakInFlightPerConnection = inFlight;
-    if (session !== undefined) http2Counts.streams++;
     return connection;
   }
 

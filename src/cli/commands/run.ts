@@ -4,6 +4,7 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { runScenario } from '../../runner.js';
 import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
+import { renderFindings } from '../../report/findings.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { describeRunEvent } from '../progress.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -39,6 +40,8 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, result.startedAt, 'json'));
   await writeFileAtomic(reportPath, renderJson(result));
   io.stdout.write(renderTerminalSummary(result));
+  const findings = renderFindings(result.findings);
+  if (findings) io.stdout.write(`\n${findings}`);
   io.stderr.write(`report: ${reportPath}\n`);
 
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
