@@ -53,10 +53,18 @@ export const h1PipeliningHeadOfLine: Rule = (v) => {
     rule: 'h1-pipelining-head-of-line',
     variant: v.name,
     setting: `pipelining: ${variant.pipelining}`,
-    evidence: `${fastPath} p99 ${formatDuration(fast.latency.p99)} (p50 ${formatDuration(fast.latency.p50)}) is held back to ${Math.round((fast.latency.p99 / slow.latency.p50) * 100)} % of ${slowPath}'s p50 ${formatDuration(slow.latency.p50)}: pipelined responses leave in order, so fast ones wait behind slow ones (head-of-line blocking)`,
+    evidence: `${fastPath} p99 ${formatDuration(fast.latency.p99)} (p50 ${formatDuration(fast.latency.p50)}) is held back to ${Math.round((fast.latency.p99 / slow.latency.p50) * 100)} % of ${slowPath}'s p50 ${formatDuration(slow.latency.p50)}: ${howBlocked(v)}, so fast ones wait behind slow ones (head-of-line blocking)`,
     change: 'use pipelining: 1 with connections ≥ the concurrency, or HTTP/2 (protocol: h2, pipelining > 1), whose streams do not wait for each other',
   };
 };
+
+/** The upstream's peak tells real pipelining from undici's `blocking` (its default for GET). */
+function howBlocked(v: VariantResult): string {
+  if (v.connections.upstream?.peakInFlightPerConnection === 1) {
+    return 'the upstream never saw more than 1 request in flight per connection — undici sends nothing behind a request until its headers arrive (blocking: true, its default for GET) — so requests queue in order on the connection';
+  }
+  return 'pipelined responses leave in order';
+}
 
 /** Requests queue for a connection when the pool is smaller than the concurrency. */
 export const poolWait: Rule = (v, run) => {

@@ -57,7 +57,7 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
   const adapter: ClientAdapter = {
     library: `undici ${undiciVersion}`,
     async send(path, signal) {
-      const response = await pool.request({ method, path, headers, body, signal });
+      const response = await pool.request({ method, path, headers, body, signal, blocking: variant.blocking });
       return { status: response.statusCode, bytes: await drainBody(response.body) };
     },
     connections: () => ({ ...counts }),

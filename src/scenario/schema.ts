@@ -164,6 +164,7 @@ export const UndiciVariantSchema = z.strictObject({
   connectTimeout: duration(1).optional().describe('TCP+TLS connect timeout (undici default 10s)'),
   headersTimeout: duration(1).optional().describe('time to the response headers (undici default 300s)'),
   bodyTimeout: duration(1).optional().describe('idle time between body chunks (undici default 300s)'),
+  blocking: z.boolean().optional().describe("undici's request option: true (its default for GET) sends nothing behind a request on its connection until that request's response headers arrive, so pipelining > 1 pipelines nothing; false pipelines for real"),
   protocol: z.enum(['h1', 'h2']).default('h1').describe('h2: allowH2 over TLS (ALPN), useH2c over cleartext; streams multiplex only with pipelining > 1'),
   maxConcurrentStreams: positiveInt().optional().describe('HTTP/2 streams per connection (undici default 100; the server\'s SETTINGS may lower it)'),
 });
