@@ -55,8 +55,8 @@ variants:
 
 test('head-of-line: a slow route holds the fast one back under HTTP/1.1 pipelining, not under HTTP/2', async () => {
   // Long enough that a loaded machine's event-loop stalls (tens of ms) stay well inside 3 × fast.
-  const fastMs = 50; // 45 ms think time + 5 ms round trip
-  const slowMs = 600;
+  const fastMs = 100; // 95 ms think time + 5 ms round trip
+  const slowMs = 1000;
   const result = await runScenario(
     scenarioFromYaml(`
 name: hol
@@ -66,7 +66,7 @@ upstream:
   routes:
     - { path: /fast, weight: 90, latency: ${fastMs - 5}ms }
     - { path: /slow, weight: 10, latency: ${slowMs - 5}ms }
-load: { concurrency: 8, duration: 2s, warmup: 500ms }
+load: { concurrency: 8, duration: 2500ms, warmup: 500ms }
 variants:
   - { name: pipelining, client: undici, connections: 1, pipelining: 8, blocking: false }
   - { name: h2, client: undici, protocol: h2, connections: 1, pipelining: 8 }

@@ -16,7 +16,7 @@ describe('parseScenario accepts good input', () => {
       upstream: defaultUpstream(),
       request: { method: 'GET', path: '/', headers: {} },
       load: { concurrency: 10, warmup: 0, duration: DEFAULT_DURATION_MS },
-      variants: [{ name: 'pool', client: 'undici', keepAlive: true, pipelining: 1 }],
+      variants: [{ name: 'pool', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1' }],
       baseline: 'pool',
     });
   });
@@ -97,6 +97,7 @@ describe('matrix expansion', () => {
       client: 'undici',
       keepAlive: true,
       keepAliveTimeout: 2000,
+      protocol: 'h1',
       connections: 10,
       pipelining: 4,
     });
