@@ -62,7 +62,7 @@ export const h1PipeliningHeadOfLine: Rule = (v) => {
 /** The upstream's peak tells real pipelining from undici's `blocking` (its default for GET). */
 function howBlocked(v: VariantResult): string {
   if (v.connections.upstream?.peakInFlightPerConnection === 1) {
-    return 'the upstream never saw more than 1 request in flight per connection — undici sends nothing behind a request until its headers arrive (blocking: true, its default for GET) — so requests queue in order on the connection';
+    return 'the upstream never saw more than 1 request in flight per connection — undici sends nothing behind a request until its headers arrive (blocking: true, its default for GET) — and requests queue in order on the connection';
   }
   return 'pipelined responses leave in order';
 }

@@ -6,13 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runScenario } from '../../src/runner.js';
 import type { VariantResult } from '../../src/result.js';
+import { byName } from '../helpers/results.js';
 import { scenarioFromYaml } from '../helpers/scenario.js';
-
-function byName(variants: VariantResult[], name: string): VariantResult {
-  const found = variants.find((v) => v.name === name);
-  assert.ok(found, `variant ${name} in result`);
-  return found;
-}
 
 test('HTTP/2 with 100 streams opens exactly one connection for all requests; client and upstream agree', async () => {
   const result = await runScenario(
