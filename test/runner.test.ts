@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenario, type RunEvent } from '../src/runner.js';
-import type { VariantResult } from '../src/result.js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
 import { byName } from './helpers/results.js';
 import { scenarioFromYaml } from './helpers/scenario.js';

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runScenario } from '../../src/runner.js';
-import type { VariantResult } from '../../src/result.js';
 import { byName } from '../helpers/results.js';
 import { scenarioFromYaml } from '../helpers/scenario.js';
 
