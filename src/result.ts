@@ -9,6 +9,10 @@ import type { ProcessStats } from './metrics/process-stats.js';
 import type { UpstreamCounters } from './upstream/types.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import type { Saturation } from './load/self-check.js';
+import type { ClientHttp2Counts } from './clients/types.js';
+import type { PoolWait } from './metrics/queue-sampler.js';
+import type { RouteFigures } from './metrics/route-latency.js';
+import type { Finding } from './advisor/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -35,6 +39,8 @@ export interface ConnectionFigures {
   upstream?: UpstreamCounters;
   /** False when the client's open count and the upstream's accept count differ. */
   countsAgree?: boolean;
+  /** HTTP/2 clients that can tell (node-http2): sessions and streams as the client saw them. */
+  http2?: ClientHttp2Counts;
 }
 
 export interface VariantResult {
@@ -76,6 +82,10 @@ export interface VariantResult {
   saturated?: Saturation;
   /** Open model: requests the schedule asked for during the window (compare with requests.sent). */
   intendedRequests?: number;
+  /** Requests waiting for a connection or stream, sampled; absent for clients that cannot tell. */
+  poolWait?: PoolWait;
+  /** Latency per request path, when the upstream has routes. */
+  routes?: Record<string, RouteFigures>;
 }
 
 export interface RunResult {
@@ -91,4 +101,6 @@ export interface RunResult {
   targetUrl: string;
   baseline: string;
   variants: VariantResult[];
+  /** What the advisor makes of the run's figures: settings to change, with the evidence. */
+  findings?: Finding[];
 }

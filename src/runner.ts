@@ -21,6 +21,10 @@ import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import { rampOf, runLoad } from './load/index.js';
 import { SelfCheck } from './load/self-check.js';
+import { createRoutePicker } from './load/routes.js';
+import { RouteLatencyRecorder } from './metrics/route-latency.js';
+import { QueueSampler } from './metrics/queue-sampler.js';
+import { advise } from './advisor/index.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
@@ -83,7 +87,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 
   if (stopper.signal.aborted) interruption = describeInterruption(stopper.signal.reason);
-  return {
+  const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario,
     environment: describeEnvironment(),
@@ -95,6 +99,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     baseline: scenario.baseline,
     variants,
   };
+  result.findings = advise(result);
+  return result;
 }
 
 async function runVariant(
@@ -110,11 +116,21 @@ async function runVariant(
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+  // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
+  const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
+  let routeRecorder = new RouteLatencyRecorder();
+  const sendOnRoute = async (s: AbortSignal) => {
+    const path = pickRoute!();
+    const startedAt = performance.now();
+    const response = await client.send(path, s);
+    routeRecorder.record(path, performance.now() - startedAt);
+    return response;
+  };
   try {
     const loadOptions = {
       signal,
       graceMs: GRACE_MS,
-      send: (s: AbortSignal) => client.send(target.request.path, s),
+      send: pickRoute ? sendOnRoute : (s: AbortSignal) => client.send(target.request.path, s),
       onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
       onFailure: (error: unknown) => recorder.recordFailure(error),
     };
@@ -124,12 +140,15 @@ async function runVariant(
       await (client.drive?.({ ...loadOptions, durationMs: load.warmup }) ?? runLoad(load, { ...loadOptions, durationMs: load.warmup, warmup: true }));
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
+      routeRecorder = new RouteLatencyRecorder();
     }
 
     // Both sides count connections over the same window: the upstream's counters are zeroed and
     // the client's are read at the moment measuring starts.
     await upstream?.resetCounters();
     const connectionsBefore = client.connections();
+    const http2Before = client.http2?.();
+    const queueSampler = client.waiting ? new QueueSampler(client.waiting) : undefined;
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
     const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
@@ -176,6 +195,9 @@ async function runVariant(
     const connectionsAfter = client.connections();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
     const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
+    const http2After = client.http2?.();
+    const throughputRps = outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0;
+    const poolWait = queueSampler?.stop(throughputRps);
 
     return {
       name: variant.name,
@@ -185,7 +207,7 @@ async function runVariant(
       partial: signal.aborted,
       durationMs: outcome.elapsedMs,
       requests: { sent: outcome.sent, completed: recorder.completed, failed: recorder.failed, unfinished: outcome.unfinished },
-      throughputRps: outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0,
+      throughputRps,
       bytesReceived: recorder.bytesReceived,
       latency: summarize(recorder.latency),
       latencyHistogram: encodeHistogram(recorder.latency),
@@ -201,7 +223,16 @@ async function runVariant(
         failedByClient: connectionsAfter.failed - connectionsBefore.failed,
         upstream: upstreamCounters,
         countsAgree: upstreamCounters ? upstreamCounters.connectionsAccepted === openedByClient : undefined,
+        ...(http2Before && http2After && {
+          http2: {
+            sessionsOpened: http2After.sessionsOpened - http2Before.sessionsOpened,
+            goawaysReceived: http2After.goawaysReceived - http2Before.goawaysReceived,
+            peakStreamsPerSession: http2After.peakStreamsPerSession,
+          },
+        }),
       },
+      ...(poolWait && { poolWait }),
+      ...(pickRoute && { routes: routeRecorder.figures() }),
       process: processStats,
       timeSeries,
       ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),

@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description('run the bundled upstream on its own and print its URL (for curl, wrk, any client)')
     .option('-p, --port <port>', 'port to listen on (0: any free port)', '0')
     .option('--host <address>', 'address to bind', '127.0.0.1')
-    .addOption(new Option('--protocol <protocol>', 'http or https').choices(['http', 'https']).default('http'))
+    .addOption(new Option('--protocol <protocol>', 'http, https, h2 (HTTP/2 over TLS, http/1.1 fallback) or h2c (cleartext HTTP/2)').choices(['http', 'https', 'h2', 'h2c']).default('http'))
     .option('--rtt <duration>', 'simulated round-trip time, e.g. 50ms', '0')
     .option('--latency <duration>', 'fixed server think time per request', '0')
     .option('--body-size <size>', 'response body size, e.g. 1kb', '0')

@@ -38,6 +38,15 @@ export interface PoolState {
   running: number;
 }
 
+export interface ClientHttp2Counts {
+  /** Sessions opened; each is one connection, so this matches `connections().opened`. */
+  sessionsOpened: number;
+  /** GOAWAY frames received (each retires its session; the next stream opens a new one). */
+  goawaysReceived: number;
+  /** Most streams in flight on one session at once. */
+  peakStreamsPerSession: number;
+}
+
 export interface ClientAdapter {
   /** Library and version, e.g. `undici 7.30.2`, for the report. */
   readonly library: string;
@@ -54,6 +63,10 @@ export interface ClientAdapter {
   connections(): ClientConnectionCounts;
   /** Absent for clients that do not expose their pool (node:http, fetch). */
   poolState?(): PoolState;
+  /** Requests waiting for a connection (or a stream) right now; absent when the client cannot tell. */
+  waiting?(): number;
+  /** HTTP/2 clients: sessions and streams as the client saw them. */
+  http2?(): ClientHttp2Counts;
   /** Closes the client and every connection it holds. */
   close(): Promise<void>;
 }

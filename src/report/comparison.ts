@@ -75,6 +75,26 @@ export const comparisonMetrics: ComparisonMetric[] = [
     change: 'ratio',
   },
   {
+    // HTTP/2 streams multiplexed, or HTTP/1.1 requests pipelined: why one connection can carry more.
+    label: 'peak in flight per connection',
+    value: (v) => v.connections.upstream?.peakInFlightPerConnection,
+    cell: (v) => {
+      const peak = v.connections.upstream?.peakInFlightPerConnection;
+      if (peak === undefined) return '—';
+      const http2 = v.connections.upstream?.http2;
+      return http2?.sessions ? `${formatCount(peak)} (HTTP/2, ${formatCount(http2.sessions)} session${http2.sessions === 1 ? '' : 's'})` : formatCount(peak);
+    },
+    lowerIsBetter: false,
+    change: 'none',
+  },
+  {
+    label: 'waiting for a connection',
+    value: (v) => v.poolWait?.estimatedMeanWaitMs,
+    cell: (v) => (v.poolWait ? `${v.poolWait.meanWaiting.toFixed(1)} (≈ ${formatDuration(v.poolWait.estimatedMeanWaitMs)} each)` : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+  },
+  {
     label: 'connect time p50',
     value: (v) => (v.connectTime.count ? v.connectTime.p50 : undefined),
     cell: (v) => (v.connectTime.count ? formatDuration(v.connectTime.p50) : '—'),

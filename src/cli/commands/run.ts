@@ -7,6 +7,7 @@ import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { ReportFormat } from '../../report/index.js';
+import { renderFindings } from '../../report/findings.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { writeReportFormat } from '../report-files.js';
@@ -49,6 +50,8 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   // GitHub Actions shows this file on the run's summary page.
   if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
   io.stdout.write(renderTerminalSummary(result));
+  const findings = renderFindings(result.findings);
+  if (findings) io.stdout.write(`\n${findings}`);
   for (const path of written) io.stderr.write(`report: ${path}\n`);
 
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
