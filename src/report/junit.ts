@@ -24,7 +24,7 @@ export function variantCases(result: RunResult): JunitCase[] {
   return result.variants.map((v) => {
     const problems: string[] = [];
     if (v.errorCount > 0) problems.push(`${formatCount(v.errorCount)} error(s)`);
-    if (v.saturated) problems.push(`the load generator could not keep up (${v.saturated.reason})`);
+    if (v.saturated) problems.push(`the load generator could not keep up (saturated: ${v.saturated.reason})`);
     if (v.partial) problems.push('the variant was cut short');
     const errorLines = Object.entries(v.errors).map(([kind, n]) => `${kind}: ${n}`);
     return {
