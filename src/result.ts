@@ -8,6 +8,8 @@ import type { LatencySummary } from './metrics/histogram.js';
 import type { ProcessStats } from './metrics/process-stats.js';
 import type { UpstreamCounters } from './upstream/types.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
+import type { AttemptCounts } from './clients/attempts.js';
+import type { FaultWindowFigures } from './metrics/fault-windows.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -67,6 +69,10 @@ export interface VariantResult {
   process: ProcessStats;
   /** One point per second of the measured window. */
   timeSeries: TimeSeriesPoint[];
+  /** Requests on the wire, retries included, and transport failures on reused vs fresh connections. */
+  attempts?: AttemptCounts;
+  /** Losses in the upstream's timed fault windows (deploys, drains, refusals); absent without such windows. */
+  faultWindows?: FaultWindowFigures;
 }
 
 export interface RunResult {

@@ -11,14 +11,16 @@ import { readFile } from 'node:fs/promises';
 import type { Scenario, Variant } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
-import type { UpstreamHandle } from './upstream/types.js';
-import { startUpstream } from './upstream/start.js';
+import { faultWindows, startUpstreams, type UpstreamGroup } from './upstream/instances.js';
 import { createClient, type Target } from './clients/index.js';
 import { VariantRecorder } from './metrics/recorder.js';
 import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import { runClosedLoad } from './load/closed.js';
+import { createIdleGap } from './load/idle-gap.js';
+import { FaultWindowRecorder } from './metrics/fault-windows.js';
+import { classifyStatus } from './metrics/error-class.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
@@ -47,18 +49,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (options.signal?.aborted) forwardAbort();
   options.signal?.addEventListener('abort', forwardAbort, { once: true });
 
-  let upstream: UpstreamHandle | undefined;
+  let upstream: UpstreamGroup | undefined;
   const variants: VariantResult[] = [];
   let interruption: RunResult['interruption'];
   try {
     let target: Target;
     if (scenario.upstream) {
-      upstream = await startUpstream(scenario.upstream);
+      upstream = await startUpstreams(scenario.upstream);
       void upstream.exited.then(({ expected, code, signal }) => {
         if (!expected) stopper.abort(`upstream-exited: the bundled upstream exited unexpectedly (code ${code}, signal ${signal})`);
       });
       const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
-      target = { origin: upstream.url, ca, request: scenario.request };
+      target = { origin: upstream.url, origins: upstream.urls, ca, request: scenario.request };
     } else {
       const url = new URL(scenario.target!);
       const path = url.pathname !== '/' || url.search ? url.pathname + url.search : scenario.request.path;
@@ -100,22 +102,32 @@ async function runVariant(
   variant: Variant,
   index: number,
   target: Target,
-  upstream: UpstreamHandle | undefined,
+  upstream: UpstreamGroup | undefined,
   signal: AbortSignal,
   emit: (event: RunEvent) => void,
 ): Promise<VariantResult> {
   const { load } = scenario;
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
+  /** Losses inside the upstream's fault windows; set when measuring starts, as the windows count from then. */
+  let faultRecorder: FaultWindowRecorder | undefined;
+  const windows = scenario.upstream ? faultWindows(scenario.upstream) : [];
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
   try {
     const loadOptions = {
       concurrency: load.concurrency,
       signal,
       graceMs: GRACE_MS,
+      idleGap: createIdleGap(load.idleGap),
       send: (s: AbortSignal) => client.send(target.request.path, s),
-      onResponse: (ms: number, response: { status: number; bytes: number }) => recorder.recordResponse(ms, response.status, response.bytes),
-      onFailure: (error: unknown) => recorder.recordFailure(error),
+      onResponse: (ms: number, response: { status: number; bytes: number }) => {
+        recorder.recordResponse(ms, response.status, response.bytes);
+        faultRecorder?.record(classifyStatus(response.status) === undefined, ms);
+      },
+      onFailure: (error: unknown, ms: number) => {
+        recorder.recordFailure(error);
+        faultRecorder?.record(false, ms);
+      },
     };
 
     if (load.warmup > 0) {
@@ -129,9 +141,11 @@ async function runVariant(
     // the client's are read at the moment measuring starts.
     await upstream?.resetCounters();
     const connectionsBefore = client.connections();
+    const attemptsBefore = client.attempts();
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
     const measuringSince = performance.now();
+    if (windows.length > 0) faultRecorder = new FaultWindowRecorder(windows, measuringSince);
     const timeSeries: TimeSeriesPoint[] = [];
     let openedBeforeTick = connectionsBefore.opened;
     const tick = () => {
@@ -169,6 +183,7 @@ async function runVariant(
     if (lastPoint.completed === 0 && lastPoint.errors === 0) timeSeries.pop();
     const processStats = sampler.stop();
     const connectionsAfter = client.connections();
+    const attemptsAfter = client.attempts();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
     const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
 
@@ -198,6 +213,12 @@ async function runVariant(
       },
       process: processStats,
       timeSeries,
+      attempts: {
+        attempts: attemptsAfter.attempts - attemptsBefore.attempts,
+        failedOnReused: attemptsAfter.failedOnReused - attemptsBefore.failedOnReused,
+        failedOnFresh: attemptsAfter.failedOnFresh - attemptsBefore.failedOnFresh,
+      },
+      ...(faultRecorder && { faultWindows: faultRecorder.figures() }),
     };
   } finally {
     await client.close();

@@ -4,6 +4,7 @@ import type { ClientAdapter, ConnectListener, Target } from './types.js';
 import { createUndiciClient } from './undici.js';
 import { createNodeHttpClient } from './node-http.js';
 import { createFetchClient } from './fetch.js';
+import { withResilience } from './resilience.js';
 
 export const clientFactories = {
   undici: createUndiciClient,
@@ -11,7 +12,12 @@ export const clientFactories = {
   fetch: createFetchClient,
 } as const satisfies Record<ClientKind, unknown>;
 
+/** The variant's client, with its deadline and retries around it. */
 export function createClient(variant: Variant, target: Target, onConnect: ConnectListener): ClientAdapter {
+  return withResilience(createAdapter(variant, target, onConnect), variant, target.request.method);
+}
+
+function createAdapter(variant: Variant, target: Target, onConnect: ConnectListener): ClientAdapter {
   switch (variant.client) {
     case 'undici':
       return clientFactories.undici(variant, target, onConnect);

@@ -3,10 +3,13 @@
  * (a pool, an agent) for the life of one variant and sends the scenario's request through it.
  */
 import type { RequestConfig, Variant } from '../scenario/schema.js';
+import type { AttemptCounts } from './attempts.js';
 
 export interface Target {
   /** Origin only, e.g. `http://127.0.0.1:39211`. */
   origin: string;
+  /** Several instances of the same service (`upstream.instances`): requests are spread over them. Includes `origin`. */
+  origins?: string[];
   /** PEM CA certificate to trust for https (the bundled upstream's test CA). */
   ca?: string;
   request: RequestConfig;
@@ -15,6 +18,8 @@ export interface Target {
 export interface Response {
   status: number;
   bytes: number;
+  /** The `Retry-After` header of an error response, for retry loops. */
+  retryAfter?: string;
 }
 
 /** Called for every connection the client opens, with the time it took (TCP + TLS), in ms. */
@@ -37,6 +42,8 @@ export interface ClientAdapter {
    */
   send(path: string, signal: AbortSignal): Promise<Response>;
   connections(): ClientConnectionCounts;
+  /** Attempts on the wire, retries included, and transport failures on reused vs fresh connections. */
+  attempts(): AttemptCounts;
   /** Closes the client and every connection it holds. */
   close(): Promise<void>;
 }

@@ -1,11 +1,13 @@
 /**
- * undici Pool. Connections are counted by wrapping the pool's connector, so the count belongs
+ * undici Pool (a BalancedPool over several instances), behind a RetryAgent when the variant
+ * retries. Connections are counted by wrapping the pool's connector, so the count belongs
  * to this pool alone (diagnostics_channel is process-wide and would also see other pools).
  */
-import { Pool, buildConnector } from 'undici';
+import { BalancedPool, Pool, RetryAgent, buildConnector, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
 import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './types.js';
 import { drainBody } from './drain.js';
+import { trackUndiciAttempts } from './attempts.js';
 import { undiciVersion } from '../package-info.js';
 
 export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target, onConnect) => {
@@ -32,7 +34,7 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     });
   };
 
-  const pool = new Pool(target.origin, {
+  const poolOptions: Pool.Options = {
     connect: countingConnector,
     connections: variant.connections ?? null,
     // undici's way to turn keep-alive off: it sends `connection: close` and drops the socket.
@@ -42,18 +44,25 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     headersTimeout: variant.headersTimeout,
     bodyTimeout: variant.bodyTimeout,
     allowH2: false,
-  });
+  };
+  const origins = target.origins ?? [target.origin];
+  const pool = origins.length > 1 ? new BalancedPool(origins, poolOptions) : new Pool(target.origin, poolOptions);
+  // throwOnError false: when retries run out, the last error response is returned as it is, as by the other clients.
+  const dispatcher: Dispatcher = variant.retry ? new RetryAgent(pool, { ...variant.retry, throwOnError: false }) : pool;
+  const attempts = trackUndiciAttempts();
 
   const { method, headers, body } = target.request;
   const adapter: ClientAdapter = {
     library: `undici ${undiciVersion}`,
     async send(path, signal) {
-      const response = await pool.request({ method, path, headers, body, signal });
+      const response = await dispatcher.request({ method, path, headers, body, signal });
       return { status: response.statusCode, bytes: await drainBody(response.body) };
     },
     connections: () => ({ ...counts }),
+    attempts: attempts.counts,
     async close() {
-      await pool.destroy();
+      attempts.close();
+      await dispatcher.destroy();
     },
   };
   return adapter;

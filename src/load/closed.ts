@@ -7,6 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Response } from '../clients/types.js';
+import type { IdleGap } from './idle-gap.js';
 
 export interface ClosedLoadOptions {
   concurrency: number;
@@ -16,6 +17,8 @@ export interface ClosedLoadOptions {
   signal: AbortSignal;
   /** How long in-flight requests may take to finish once the loop stops. */
   graceMs: number;
+  /** A pause before each request of a worker except its first (`load.idleGap`). */
+  idleGap?: IdleGap;
   send(signal: AbortSignal): Promise<Response>;
   onResponse(latencyMs: number, response: Response): void;
   onFailure(error: unknown, latencyMs: number): void;
@@ -30,7 +33,7 @@ export interface ClosedLoadOutcome {
 }
 
 export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedLoadOutcome> {
-  const { concurrency, durationMs, requests, signal, graceMs, send, onResponse, onFailure } = options;
+  const { concurrency, durationMs, requests, signal, graceMs, idleGap, send, onResponse, onFailure } = options;
   const inFlight = new AbortController();
   // Every request in flight listens on this one signal; that is by design, not a leak.
   setMaxListeners(concurrency + 10, inFlight.signal);
@@ -38,17 +41,24 @@ export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedL
   let sent = 0;
   let unfinished = 0;
   let graceTimer: NodeJS.Timeout | undefined;
+  /** Cuts idle gaps short when the load stops. */
+  const stopped = new AbortController();
 
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    stopped.abort();
     graceTimer = setTimeout(() => inFlight.abort(), graceMs);
   };
   const durationTimer = durationMs === undefined ? undefined : setTimeout(stop, durationMs);
   signal.addEventListener('abort', stop, { once: true });
 
   const worker = async () => {
-    while (!stopping && (requests === undefined || sent < requests)) {
+    for (let first = true; !stopping && (requests === undefined || sent < requests); first = false) {
+      if (idleGap && !first) {
+        await idleGap(stopped.signal);
+        if (stopping || (requests !== undefined && sent >= requests)) break;
+      }
       sent += 1;
       const startedAt = performance.now();
       try {

@@ -17,6 +17,8 @@ export interface ComparisonMetric {
   cell(v: VariantResult): string;
   lowerIsBetter: boolean;
   change: Change;
+  /** Rows about faults and retries show only in runs that have them; absent means always shown. */
+  shown?(variants: VariantResult[]): boolean;
 }
 
 const latencyRow = (label: string, pick: (v: VariantResult) => number): ComparisonMetric => ({
@@ -114,6 +116,75 @@ export const comparisonMetrics: ComparisonMetric[] = [
   },
 ];
 
+/** Requests that completed with a status below 400. */
+function succeeded(v: VariantResult): number {
+  return Object.entries(v.statusCodes).reduce((total, [status, n]) => (Number(status) < 400 ? total + n : total), 0);
+}
+
+function killedByFaults(v: VariantResult): number | undefined {
+  const faults = v.connections.upstream?.faults;
+  return faults && Object.values(faults).reduce((total, f) => total + (f?.connectionsClosed ?? 0), 0);
+}
+
+const anyRetries = (variants: VariantResult[]) => variants.some((v) => v.variant.retry !== undefined);
+const anyFaultWindows = (variants: VariantResult[]) => variants.some((v) => v.faultWindows !== undefined);
+
+/** Rows for faults, retries and their cost; each shows only when some variant has its figure. */
+export const faultMetrics: ComparisonMetric[] = [
+  {
+    label: 'attempts (retries)',
+    value: (v) => v.attempts?.attempts,
+    cell: (v) => (v.attempts ? `${formatCount(v.attempts.attempts)} (${formatCount(Math.max(0, v.attempts.attempts - v.requests.sent))})` : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    shown: anyRetries,
+  },
+  {
+    label: 'requests succeeded',
+    value: succeeded,
+    cell: (v) => formatCount(succeeded(v)),
+    lowerIsBetter: false,
+    change: 'difference',
+    shown: anyRetries,
+  },
+  {
+    label: 'failed attempts: reused / fresh conn',
+    value: (v) => v.attempts && v.attempts.failedOnReused + v.attempts.failedOnFresh,
+    cell: (v) => (v.attempts ? `${formatCount(v.attempts.failedOnReused)} / ${formatCount(v.attempts.failedOnFresh)}` : '—'),
+    lowerIsBetter: true,
+    change: 'difference',
+    shown: (variants) => variants.some((v) => (v.attempts?.failedOnReused ?? 0) + (v.attempts?.failedOnFresh ?? 0) > 0),
+  },
+  {
+    label: 'lost in fault windows',
+    value: (v) => v.faultWindows?.requestsLost,
+    cell: (v) => (v.faultWindows ? `${formatCount(v.faultWindows.requestsLost)} of ${formatCount(v.faultWindows.requestsInWindows)}` : '—'),
+    lowerIsBetter: true,
+    change: 'difference',
+    shown: anyFaultWindows,
+  },
+  {
+    label: 'time to recover',
+    value: (v) => v.faultWindows?.recoveryMs,
+    cell: (v) => (v.faultWindows ? formatDuration(v.faultWindows.recoveryMs) : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    shown: anyFaultWindows,
+  },
+  {
+    label: 'connections killed by faults',
+    value: killedByFaults,
+    cell: (v) => {
+      const faults = Object.entries(v.connections.upstream?.faults ?? {}).filter(([, f]) => (f?.connectionsClosed ?? 0) > 0);
+      const detail = faults.map(([type, f]) => `${type} ${formatCount(f!.connectionsClosed)}`).join(', ');
+      return v.connections.upstream?.faults ? `${formatCount(killedByFaults(v)!)}${detail ? ` (${detail})` : ''}` : '—';
+    },
+    lowerIsBetter: true,
+    change: 'none',
+    shown: (variants) => variants.some((v) => v.connections.upstream?.faults !== undefined),
+  },
+];
+
 function topErrors(v: VariantResult): string {
   return Object.entries(v.errors)
     .sort((a, b) => b[1] - a[1])
@@ -151,7 +222,12 @@ export function renderComparisonTable(result: RunResult): string {
   // One-line cells read best without rules between rows; two-line cells need them.
   const table = new Table({ head, style: { head: [], border: [] }, ...(separateChange && { chars: COMPACT_ROWS }) });
 
-  for (const metric of comparisonMetrics) {
+  // Fault rows go right after the errors they explain.
+  const afterErrors = comparisonMetrics.findIndex((metric) => metric.label === 'errors') + 1;
+  const metrics = [...comparisonMetrics.slice(0, afterErrors), ...faultMetrics, ...comparisonMetrics.slice(afterErrors)].filter(
+    (metric) => metric.shown?.(result.variants) ?? true,
+  );
+  for (const metric of metrics) {
     const base = metric.value(baseline);
     const row = [metric.label, metric.cell(baseline)];
     for (const v of others) {

@@ -22,6 +22,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import type { UpstreamConfig } from '../scenario/schema.js';
+import { createFaultInjector } from './faults/injector.js';
 import { createLatencySampler, isZeroLatency } from './latency.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import type { UpstreamCounters } from './types.js';
@@ -93,6 +94,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   /** https connections between TCP accept and TLS handshake, by remote address and port. */
   const awaitingHandshake = new Map<string, Connection>();
   const openConnections = new Set<Connection>();
+  const faults = config.faults.length > 0 ? createFaultInjector(config, server) : undefined;
 
   let epoch = 0;
   let counts = zeroCounts();
@@ -132,6 +134,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     if (isHttps) awaitingHandshake.set(remoteKey(tcpSocket), connection);
     else connectionBySocket.set(tcpSocket, connection);
     tcpSocket.once('close', () => onConnectionClosed(connection));
+    faults?.onAccept(connection);
   }
 
   function onSecureConnection(tlsSocket: TLSSocket): void {
@@ -170,6 +173,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   function onRequestImmediate(req: http.IncomingMessage, res: http.ServerResponse): void {
     const connection = connectionBySocket.get(req.socket)!;
     connection.requestsInProgress++;
+    if (faults?.onRequest(connection, req, res)) return;
     respond(res, connection, isLastAllowedRequest(connection, res));
     // An unread request body is drained by node:http itself once the response has finished.
   }
@@ -177,6 +181,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   function onRequestDelayed(req: http.IncomingMessage, res: http.ServerResponse): void {
     const connection = connectionBySocket.get(req.socket)!;
     connection.requestsInProgress++;
+    if (faults?.onRequest(connection, req, res)) return;
     const closeAfter = isLastAllowedRequest(connection, res);
     // Read the request body while "thinking", as a real server would, instead of stalling the upload.
     req.resume();
@@ -202,8 +207,11 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     if (closeAfter) connection.closedByServer = true;
     // A client that asked to close gets no keep-alive hint either.
     const closing = closeAfter || !res.shouldKeepAlive;
-    res.writeHead(config.response.status, closing ? closingHeaders : keepAliveHeaders);
-    res.end(body);
+    if (faults) faults.respond(connection, res, config.response.status, closing ? closingHeaders : keepAliveHeaders, body);
+    else {
+      res.writeHead(config.response.status, closing ? closingHeaders : keepAliveHeaders);
+      res.end(body);
+    }
     if (connection.requestsInProgress === 0) connection.idleTimer?.refresh();
   }
 
@@ -234,6 +242,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     const none = perConnection.count === 0;
     return {
       ...counts,
+      ...(faults && { faults: faults.counters() }),
       openConnections: openConnections.size,
       requestsPerConnection: {
         min: none ? 0 : perConnection.min,
@@ -248,6 +257,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     counts = zeroCounts();
     counts.peakOpenConnections = openConnections.size;
     closedStats = zeroClosedStats();
+    faults?.restart();
   }
 
   function listen(port = 0, host = '127.0.0.1'): Promise<number> {
@@ -261,6 +271,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   }
 
   function close(): Promise<void> {
+    faults?.close();
     return new Promise((resolve) => {
       // server.close() alone would wait for keep-alive connections to go away by themselves.
       server.close(() => resolve());
