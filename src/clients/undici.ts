@@ -47,8 +47,10 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
   };
   const origins = target.origins ?? [target.origin];
   const pool = origins.length > 1 ? new BalancedPool(origins, poolOptions) : new Pool(target.origin, poolOptions);
-  // throwOnError false: when retries run out, the last error response is returned as it is, as by the other clients.
-  const dispatcher: Dispatcher = variant.retry ? new RetryAgent(pool, { ...variant.retry, throwOnError: false }) : pool;
+  // When retries run out on a status, undici fails the request with UND_ERR_REQ_RETRY. (throwOnError: false
+  // would return the response instead, but trips an assertion in undici 7.30's parser when the retried
+  // response closes the connection.)
+  const dispatcher: Dispatcher = variant.retry ? new RetryAgent(pool, { ...variant.retry }) : pool;
   const attempts = trackUndiciAttempts();
 
   const { method, headers, body } = target.request;
