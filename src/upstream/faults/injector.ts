@@ -10,10 +10,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { faultMoment, type Fault, type FaultType, type UpstreamConfig } from '../../scenario/schema.js';
 import type { FaultCount } from '../types.js';
-import { FaultTimeline, strikes } from './trigger.js';
+import { takeListenerDown } from './listener.js';
+import { FaultCounter, FaultTimeline, strikes } from './trigger.js';
 
 /** What the injector needs of the server's connection record (server.ts `Connection`). */
 export interface FaultableConnection {
@@ -62,7 +63,7 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
   const open = new Set<FaultableConnection>();
   /** Responses a request-moment fault will change, decided when their request arrived. */
   const responseFaults = new WeakMap<http.ServerResponse, Fault>();
-  let counts = new Map<FaultType, FaultCount>();
+  const counter = new FaultCounter();
   let admitted = 0;
   let draining = false;
   let shuttingDown = false;
@@ -80,11 +81,6 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
   }
   timeline.restart();
 
-  function count(type: FaultType): FaultCount {
-    let entry = counts.get(type);
-    if (entry === undefined) counts.set(type, (entry = { struck: 0, connectionsClosed: 0 }));
-    return entry;
-  }
 
   function stateOf(connection: FaultableConnection): ConnectionState {
     return states.get(connection)!;
@@ -95,7 +91,7 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
   function kill(connection: FaultableConnection, type: FaultType, how: 'fin' | 'rst'): void {
     if (connection.closed || connection.closedByServer) return;
     connection.closedByServer = true;
-    count(type).connectionsClosed++;
+    counter.of(type).connectionsClosed++;
     if (how === 'rst') connection.tcpSocket.resetAndDestroy();
     else (connection.httpSocket ?? connection.tcpSocket).destroySoon(); // FIN once pending writes are out
   }
@@ -115,21 +111,15 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
     for (const connection of open) if (connection.requestsInProgress === 0) kill(connection, 'drain', 'fin');
   }
 
-  let listenAddress: AddressInfo | undefined;
+  let bringListenerBack: (() => void) | undefined;
   function startRefusing(fault: Fault): void {
-    count(fault.type).struck++;
-    listenAddress = server.address() as AddressInfo;
-    server.close();
+    counter.of(fault.type).struck++;
+    bringListenerBack = takeListenerDown(server, () => shuttingDown);
     for (const connection of open) kill(connection, 'refuse', 'fin');
   }
   function resumeListening(): void {
-    if (shuttingDown || listenAddress === undefined) return;
-    const { port, address } = listenAddress;
-    listenAddress = undefined;
-    // The port was ours a moment ago; if the kernel is slow to free it, try again shortly.
-    const retry = () => setTimeout(() => !shuttingDown && server.listen(port, address), 50).unref();
-    server.once('error', retry);
-    server.listen(port, address, () => server.off('error', retry));
+    bringListenerBack?.();
+    bringListenerBack = undefined;
   }
 
   function armIdleTimers(connection: FaultableConnection, state: ConnectionState): void {
@@ -139,9 +129,15 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
   function onIdle(connection: FaultableConnection, fault: Fault): void {
     // Busy when the timer fired: it is re-armed when the connection next goes idle.
     if (connection.closed || connection.requestsInProgress > 0 || !strikes(fault.trigger, timeline)) return;
-    count(fault.type).struck++;
-    if (fault.type === 'stall') stall(connection);
-    else kill(connection, fault.type, fault.type === 'reset' ? 'rst' : 'fin');
+    counter.of(fault.type).struck++;
+    if (fault.type === 'stall') return stall(connection);
+    const how = fault.type === 'reset' ? 'rst' : 'fin';
+    if (config.rtt === 0) return kill(connection, fault.type, how);
+    // On a real network the FIN takes half a round trip to reach the client, and a request the
+    // client sends meanwhile reaches a closed socket: the keep-alive race. Requests that arrive
+    // before the simulated FIN does are lost.
+    stateOf(connection).closing = true;
+    setTimeout(() => kill(connection, fault.type, how), config.rtt / 2).unref();
   }
 
   // --- hooks ---------------------------------------------------------------------------------
@@ -160,14 +156,14 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
     for (const fault of acceptFaults) {
       if (fault.type === 'conn_limit') {
         if (admitted <= fault.max || !strikes(fault.trigger, timeline)) continue;
-        count(fault.type).struck++;
+        counter.of(fault.type).struck++;
         state.overLimit = true;
         admitted--;
         if (fault.action !== '503') kill(connection, fault.type, fault.action === 'reset' ? 'rst' : 'fin');
         return;
       }
       if (!strikes(fault.trigger, timeline)) continue;
-      count(fault.type).struck++;
+      counter.of(fault.type).struck++;
       if (fault.type === 'reset') return kill(connection, fault.type, 'rst');
       if (fault.type === 'stall') return stall(connection);
       if (fault.type === 'tls_cost') {
@@ -185,7 +181,7 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
     if (state.closing || state.stalled) return true;
     for (const fault of requestFaults) {
       if (!strikes(fault.trigger, timeline, state.requests)) continue;
-      count(fault.type).struck++;
+      counter.of(fault.type).struck++;
       switch (fault.type) {
         case 'reset':
           kill(connection, fault.type, 'rst');
@@ -227,8 +223,8 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
       const closingStatus = state.overLimit ? 503 : drainStatus;
       // node:http ends the connection after a response with `Connection: close`.
       connection.closedByServer = true;
-      count(type).connectionsClosed++;
-      if (type === 'drain') count(type).struck++;
+      counter.of(type).connectionsClosed++;
+      if (type === 'drain') counter.of(type).struck++;
       if (closingStatus < 300) send(res, closingStatus, closingHeaders(headers), body);
       else send(res, closingStatus, errorHeaders(headers, { close: true }), undefined);
     } else if (fault?.type === 'http_error') {
@@ -245,13 +241,12 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
   }
 
   function restart(): void {
-    counts = new Map();
+    counter.reset();
     timeline.restart();
   }
 
   function counters(): Partial<Record<FaultType, FaultCount>> {
-    // Every configured type is listed, so a fault that never struck shows as 0, not as missing.
-    return Object.fromEntries(config.faults.map((fault) => [fault.type, { ...count(fault.type) }]));
+    return counter.snapshot(config.faults);
   }
 
   function close(): void {

@@ -7,7 +7,8 @@
  * same faults at the same moments.
  */
 import { performance } from 'node:perf_hooks';
-import type { Trigger } from '../../scenario/schema.js';
+import type { Fault, FaultType, Trigger } from '../../scenario/schema.js';
+import type { FaultCount } from '../types.js';
 
 export class FaultTimeline {
   private origin = performance.now();
@@ -64,4 +65,24 @@ export function strikes(trigger: Trigger, timeline: FaultTimeline, nth?: number)
   if (trigger.nth !== undefined && nth !== trigger.nth) return false;
   if (!timeline.inWindow(trigger)) return false;
   return trigger.probability >= 1 || Math.random() < trigger.probability;
+}
+
+/** What each fault type did since the last reset. */
+export class FaultCounter {
+  private counts = new Map<FaultType, FaultCount>();
+
+  of(type: FaultType): FaultCount {
+    let entry = this.counts.get(type);
+    if (entry === undefined) this.counts.set(type, (entry = { struck: 0, connectionsClosed: 0 }));
+    return entry;
+  }
+
+  /** Every configured type is listed, so a fault that never struck shows as 0, not as missing. */
+  snapshot(faults: Fault[]): Partial<Record<FaultType, FaultCount>> {
+    return Object.fromEntries(faults.map((fault) => [fault.type, { ...this.of(fault.type) }]));
+  }
+
+  reset(): void {
+    this.counts = new Map();
+  }
 }
