@@ -99,7 +99,7 @@ upstream: { rtt: 2ms, instances: 3, deploy: { drain: 200ms, down: 200ms, every: 
 load: { concurrency: 3, duration: 1800ms }
 variants:
   - { name: node-http plain, client: node-http }
-  - { name: undici retrying, client: undici, retry: { maxRetries: 4, minTimeout: 20ms } }
+  - { name: undici retrying, client: undici, retry: { maxRetries: 6, minTimeout: 50ms } }
 `),
   );
   const plain = byName(result, 'node-http plain');

@@ -16,6 +16,13 @@ export interface FaultWindowFigures {
   recoveryMs: number;
 }
 
+/**
+ * The upstream's fault clock starts when it zeroes its counters, a moment before the client's
+ * measuring clock (the reset's answer travels back over IPC): a window is taken to open this
+ * much earlier than its nominal start, so its first losses are not blamed on the one before.
+ */
+const CLOCK_SKEW_MS = 50;
+
 export class FaultWindowRecorder {
   private requestsLost = 0;
   private requestsInWindows = 0;
@@ -31,14 +38,14 @@ export class FaultWindowRecorder {
   record(succeeded: boolean, latencyMs: number, now = performance.now()): void {
     const endedAt = now - this.origin;
     const startedAt = endedAt - latencyMs;
-    if (this.windows.some((w) => startedAt >= w.startMs && startedAt < w.endMs)) {
+    if (this.windows.some((w) => startedAt >= w.startMs - CLOCK_SKEW_MS && startedAt < w.endMs)) {
       this.requestsInWindows++;
       if (!succeeded) this.requestsLost++;
     }
     if (succeeded) return;
     // The window this loss follows: the last one that started before it.
     for (let i = this.windows.length - 1; i >= 0; i--) {
-      if (this.windows[i].startMs <= endedAt) {
+      if (this.windows[i].startMs - CLOCK_SKEW_MS <= endedAt) {
         this.lastLossAt[i] = endedAt;
         break;
       }
