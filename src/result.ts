@@ -13,6 +13,8 @@ import type { ClientHttp2Counts } from './clients/types.js';
 import type { PoolWait } from './metrics/queue-sampler.js';
 import type { RouteFigures } from './metrics/route-latency.js';
 import type { Finding } from './advisor/types.js';
+import type { AttemptCounts } from './clients/attempts.js';
+import type { FaultWindowFigures } from './metrics/fault-windows.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -86,6 +88,10 @@ export interface VariantResult {
   poolWait?: PoolWait;
   /** Latency per request path, when the upstream has routes. */
   routes?: Record<string, RouteFigures>;
+  /** Requests on the wire, retries included, and transport failures on reused vs fresh connections. */
+  attempts?: AttemptCounts;
+  /** Losses in the upstream's timed fault windows (deploys, drains, refusals); absent without such windows. */
+  faultWindows?: FaultWindowFigures;
 }
 
 export interface RunResult {

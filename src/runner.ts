@@ -11,8 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { Scenario, Variant } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
-import type { UpstreamHandle } from './upstream/types.js';
-import { startUpstream } from './upstream/start.js';
+import { faultWindows, startUpstreams, type UpstreamGroup } from './upstream/instances.js';
 import { createClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
 import { VariantRecorder } from './metrics/recorder.js';
@@ -25,6 +24,8 @@ import { createRoutePicker } from './load/routes.js';
 import { RouteLatencyRecorder } from './metrics/route-latency.js';
 import { QueueSampler } from './metrics/queue-sampler.js';
 import { advise } from './advisor/index.js';
+import { FaultWindowRecorder } from './metrics/fault-windows.js';
+import { classifyStatus } from './metrics/error-class.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
@@ -53,18 +54,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (options.signal?.aborted) forwardAbort();
   options.signal?.addEventListener('abort', forwardAbort, { once: true });
 
-  let upstream: UpstreamHandle | undefined;
+  let upstream: UpstreamGroup | undefined;
   const variants: VariantResult[] = [];
   let interruption: RunResult['interruption'];
   try {
     let target: Target;
     if (scenario.upstream) {
-      upstream = await startUpstream(scenario.upstream);
+      upstream = await startUpstreams(scenario.upstream);
       void upstream.exited.then(({ expected, code, signal }) => {
         if (!expected) stopper.abort(`upstream-exited: the bundled upstream exited unexpectedly (code ${code}, signal ${signal})`);
       });
       const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
-      target = { origin: upstream.url, ca, request: scenario.request };
+      target = { origin: upstream.url, origins: upstream.urls, ca, request: scenario.request };
     } else {
       const url = new URL(scenario.target!);
       const path = url.pathname !== '/' || url.search ? url.pathname + url.search : scenario.request.path;
@@ -108,13 +109,16 @@ async function runVariant(
   variant: Variant,
   index: number,
   target: Target,
-  upstream: UpstreamHandle | undefined,
+  upstream: UpstreamGroup | undefined,
   signal: AbortSignal,
   emit: (event: RunEvent) => void,
 ): Promise<VariantResult> {
   const { load } = scenario;
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
+  /** Losses inside the upstream's fault windows; set when measuring starts, as the windows count from then. */
+  let faultRecorder: FaultWindowRecorder | undefined;
+  const windows = scenario.upstream ? faultWindows(scenario.upstream) : [];
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
   // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
   const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
@@ -131,8 +135,14 @@ async function runVariant(
       signal,
       graceMs: GRACE_MS,
       send: pickRoute ? sendOnRoute : (s: AbortSignal) => client.send(target.request.path, s),
-      onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
-      onFailure: (error: unknown) => recorder.recordFailure(error),
+      onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => {
+        recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs);
+        faultRecorder?.record(classifyStatus(response.status) === undefined, ms);
+      },
+      onFailure: (error: unknown, ms: number) => {
+        recorder.recordFailure(error);
+        faultRecorder?.record(false, ms);
+      },
     };
 
     if (load.warmup > 0) {
@@ -149,10 +159,12 @@ async function runVariant(
     const connectionsBefore = client.connections();
     const http2Before = client.http2?.();
     const queueSampler = client.waiting ? new QueueSampler(client.waiting) : undefined;
+    const attemptsBefore = client.attempts?.();
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
     const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
     const measuringSince = performance.now();
+    if (windows.length > 0) faultRecorder = new FaultWindowRecorder(windows, measuringSince);
     const timeSeries: TimeSeriesPoint[] = [];
     let openedBeforeTick = connectionsBefore.opened;
     const tick = () => {
@@ -193,6 +205,7 @@ async function runVariant(
     const processStats = sampler.stop();
     const saturated = selfCheck.verdict(outcome);
     const connectionsAfter = client.connections();
+    const attemptsAfter = client.attempts?.();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
     const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
     const http2After = client.http2?.();
@@ -237,6 +250,14 @@ async function runVariant(
       timeSeries,
       ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
       ...(saturated && { saturated }),
+      ...(attemptsBefore && attemptsAfter && {
+        attempts: {
+          attempts: attemptsAfter.attempts - attemptsBefore.attempts,
+          failedOnReused: attemptsAfter.failedOnReused - attemptsBefore.failedOnReused,
+          failedOnFresh: attemptsAfter.failedOnFresh - attemptsBefore.failedOnFresh,
+        },
+      }),
+      ...(faultRecorder && { faultWindows: faultRecorder.figures() }),
     };
   } finally {
     await client.close();

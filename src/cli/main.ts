@@ -9,6 +9,7 @@ import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { reportCommand } from './commands/report.js';
 import { reportFormats, type ReportFormat } from '../report/index.js';
+import { proxyCommand } from './commands/proxy.js';
 import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { poolbenchVersion } from '../package-info.js';
@@ -65,6 +66,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--scenario <file>', "take the upstream settings from a scenario's `upstream:` section")
     .action(async (options) => {
       exitCode = await serveCommand(options, io);
+    });
+
+  program
+    .command('proxy')
+    .description('a TCP proxy that injects connection-level faults in front of any server')
+    .requiredOption('--to <url>', 'the server to forward to, e.g. http://127.0.0.1:8080')
+    .option('--fault <spec>', 'a fault, e.g. reset:on=idle,idle=2s or refuse:at=10s,for=5s (repeatable)', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', '0')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .action(async (options) => {
+      exitCode = await proxyCommand(options, io);
     });
 
   try {

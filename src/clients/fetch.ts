@@ -11,6 +11,7 @@ import type { FetchVariant } from '../scenario/schema.js';
 import type { ClientFactory, ClientConnectionCounts } from './types.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { trackUndiciAttempts } from './attempts.js';
 
 const CONNECTED = 'undici:client:connected';
 const CONNECT_ERROR = 'undici:client:connectError';
@@ -41,16 +42,23 @@ export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target)
   diagnosticsChannel.subscribe(CONNECTED, onConnected);
   diagnosticsChannel.subscribe(CONNECT_ERROR, onConnectError);
 
+  const attempts = trackUndiciAttempts();
+  const origins = target.origins ?? [target.origin];
+  let nextOrigin = 0;
   const { method, headers, body } = target.request;
   return {
     library: `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`,
     async send(path, signal) {
-      const response = await fetch(target.origin + path, { method, headers, body, signal });
+      // Round robin over the instances, as a client-side load balancer would.
+      const origin = origins[nextOrigin++ % origins.length];
+      const response = await fetch(origin + path, { method, headers, body, signal });
       const buffer = await response.arrayBuffer();
-      return { status: response.status, bytes: buffer.byteLength };
+      return { status: response.status, bytes: buffer.byteLength, retryAfter: response.headers.get('retry-after') ?? undefined };
     },
     connections: () => ({ ...counts }),
+    attempts: attempts.counts,
     async close() {
+      attempts.close();
       diagnosticsChannel.unsubscribe(CONNECTED, onConnected);
       diagnosticsChannel.unsubscribe(CONNECT_ERROR, onConnectError);
       // The global dispatcher outlives the variant; its idle sockets must not leak into the next one.

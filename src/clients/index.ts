@@ -6,6 +6,7 @@ import { createNodeHttpClient } from './node-http.js';
 import { createNodeHttp2Client } from './node-http2.js';
 import { createFetchClient } from './fetch.js';
 import { createAutocannonClient } from './autocannon.js';
+import { withResilience } from './resilience.js';
 
 export const clientFactories = {
   undici: createUndiciClient,
@@ -15,7 +16,12 @@ export const clientFactories = {
   autocannon: createAutocannonClient,
 } as const satisfies Record<ClientKind, unknown>;
 
+/** The variant's client, with its deadline and retries around it. */
 export function createClient(variant: Variant, target: Target, onConnect: ConnectListener): ClientAdapter {
+  return withResilience(createAdapter(variant, target, onConnect), variant, target.request.method);
+}
+
+function createAdapter(variant: Variant, target: Target, onConnect: ConnectListener): ClientAdapter {
   switch (variant.client) {
     case 'undici':
       return clientFactories.undici(variant, target, onConnect);

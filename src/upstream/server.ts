@@ -30,6 +30,7 @@ import type { TLSSocket } from 'node:tls';
 import type { UpstreamConfig } from '../scenario/schema.js';
 import { createResponseModels, type ResponseModel } from './response-model.js';
 import { isHttp2, usesTls } from './protocol.js';
+import { createFaultInjector } from './faults/injector.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import { setTimeoutAt } from './exact-timer.js';
 import type { Http2Counters, UpstreamCounters } from './types.js';
@@ -110,6 +111,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
    */
   const connectionByRemote = new Map<string, Connection>();
   const openConnections = new Set<Connection>();
+  const faults = config.faults.length > 0 ? createFaultInjector(config, server) : undefined;
 
   let epoch = 0;
   let counts = zeroCounts();
@@ -156,6 +158,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     if (isHttps || speaksHttp2) connectionByRemote.set(remoteKey(tcpSocket), connection);
     if (!isHttps) connectionBySocket.set(tcpSocket, connection);
     tcpSocket.once('close', () => onConnectionClosed(connection));
+    faults?.onAccept(connection);
   }
 
   function onSecureConnection(tlsSocket: TLSSocket): void {
@@ -211,12 +214,19 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   /** No delay configured: answer in the handler itself, with no timer and nothing allocated. */
   function onRequestImmediate(req: Request, res: Reply): void {
     const connection = arrive(req);
+    if (injectFault(connection, req, res)) return;
     respond(res, connection, isLastAllowedRequest(connection, res), responseModels.forUrl(req.url));
     // An unread request body is drained by node:http itself once the response has finished.
   }
 
+  /** Faults act on HTTP/1.1 connections; HTTP/2's own (GOAWAY drain, RST_STREAM) are not built yet. */
+  function injectFault(connection: Connection, req: Request, res: Reply): boolean {
+    return connection.session === undefined && faults !== undefined && faults.onRequest(connection, req as http.IncomingMessage, res as http.ServerResponse);
+  }
+
   function onRequestDelayed(req: Request, res: Reply): void {
     const connection = arrive(req);
+    if (injectFault(connection, req, res)) return;
     const closeAfter = isLastAllowedRequest(connection, res);
     const model = responseModels.forUrl(req.url);
     // Read the request body while "thinking", as a real server would, instead of stalling the upload.
@@ -268,8 +278,12 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     } else {
       // A client that asked to close gets no keep-alive hint either.
       const closing = closeAfter || !keepsAlive(connection, res);
-      res.writeHead(model.status, closing ? model.closingHeaders : model.keepAliveHeaders);
-      (res as http.ServerResponse).end(model.body);
+      const headers = closing ? model.closingHeaders : model.keepAliveHeaders;
+      if (faults) faults.respond(connection, res as http.ServerResponse, model.status, headers, model.body);
+      else {
+        res.writeHead(model.status, headers);
+        (res as http.ServerResponse).end(model.body);
+      }
     }
     if (connection.requestsInProgress === 0) connection.idleTimer?.refresh();
   }
@@ -309,6 +323,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     return {
       ...counts,
       ...(speaksHttp2 && { http2: { ...http2Counts } }),
+      ...(faults && { faults: faults.counters() }),
       openConnections: openConnections.size,
       requestsPerConnection: {
         min: none ? 0 : perConnection.min,
@@ -324,6 +339,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     http2Counts = zeroHttp2Counts();
     counts.peakOpenConnections = openConnections.size;
     closedStats = zeroClosedStats();
+    faults?.restart();
   }
 
   function listen(port = 0, host = '127.0.0.1'): Promise<number> {
@@ -337,6 +353,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   }
 
   function close(): Promise<void> {
+    faults?.close();
     return new Promise((resolve) => {
       // server.close() alone would wait for keep-alive connections to go away by themselves.
       server.close(() => resolve());
