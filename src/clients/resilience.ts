@@ -18,6 +18,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', '
 
 /** The adapter with the variant's deadline and (for clients without their own) retries around `send`. */
 export function withResilience(adapter: ClientAdapter, variant: Variant, method: string): ClientAdapter {
+  // autocannon drives its own sockets; its variants have no retry or deadline to apply.
+  if (variant.client === 'autocannon') return adapter;
   let send = adapter.send;
   if (variant.retry && variant.client !== 'undici' && IDEMPOTENT_METHODS.has(method)) send = withRetries(send, variant.retry);
   if (variant.requestTimeout !== undefined) send = withDeadline(send, variant.requestTimeout);

@@ -164,7 +164,7 @@ function killedByFaults(v: VariantResult): number | undefined {
   return faults && Object.values(faults).reduce((total, f) => total + (f?.connectionsClosed ?? 0), 0);
 }
 
-const anyRetries = (variants: VariantResult[]) => variants.some((v) => v.variant.retry !== undefined);
+const anyRetries = (variants: VariantResult[]) => variants.some((v) => 'retry' in v.variant && v.variant.retry !== undefined);
 const anyFaultWindows = (variants: VariantResult[]) => variants.some((v) => v.faultWindows !== undefined);
 
 /** Rows for faults, retries and their cost; each shows only when some variant has its figure. */

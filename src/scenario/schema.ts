@@ -301,12 +301,17 @@ export const RetrySchema = z.strictObject({
 });
 export type RetryConfig = z.output<typeof RetrySchema>;
 
-const common = {
+const named = {
   name: z.string().min(1, 'a variant needs a name'),
   keepAlive: z.boolean().default(true).describe('reuse connections between requests'),
+  matrix,
+};
+
+/** Every client poolbench sends requests through; not autocannon, which drives its own sockets. */
+const common = {
+  ...named,
   requestTimeout: duration(1).optional().describe('deadline for a whole request, retries included (aborts it)'),
   retry: RetrySchema.optional().describe('retry idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE) that failed with one of errorCodes or statusCodes'),
-  matrix,
 };
 
 export const UndiciVariantSchema = z.strictObject({
@@ -347,7 +352,7 @@ export const FetchVariantSchema = z.strictObject({
 });
 
 export const AutocannonVariantSchema = z.strictObject({
-  ...common,
+  ...named,
   client: z.literal('autocannon'),
   connections: positiveInt().default(10).describe('connections autocannon keeps open (keep-alive is always on)'),
   pipelining: positiveInt().default(1).describe('requests in flight per connection'),
