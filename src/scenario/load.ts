@@ -77,6 +77,7 @@ export function parseScenario(text: string, file: string): Scenario {
     load,
     variants: variants.map(({ variant }) => variant),
     baseline: input.baseline ?? variants[0].variant.name,
+    ...(input.thresholds !== undefined && { thresholds: input.thresholds }),
   };
 }
 
