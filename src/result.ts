@@ -36,6 +36,21 @@ export interface ConnectionFigures {
   countsAgree?: boolean;
 }
 
+/** One trial's headline figures (`--repeat`): the samples the gate's statistics compare. */
+export interface TrialFigures {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  rps: number;
+  completed: number;
+  errors: number;
+  connectionsOpened: number;
+  durationMs: number;
+}
+
 export interface VariantResult {
   name: string;
   client: Variant['client'];
@@ -67,6 +82,8 @@ export interface VariantResult {
   process: ProcessStats;
   /** One point per second of the measured window. */
   timeSeries: TimeSeriesPoint[];
+  /** With `--repeat N` (N > 1): each trial's figures, in the order run; the rest merges all trials. */
+  trials?: TrialFigures[];
 }
 
 export interface RunResult {

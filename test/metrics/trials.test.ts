@@ -1,0 +1,30 @@
+/** Merging repeated trials: histograms add losslessly, counts sum, each trial's figures are kept. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mergeTrials } from '../../src/metrics/trials.js';
+import { decodeHistogram } from '../../src/metrics/histogram.js';
+import { spread, variantResult } from '../helpers/results.js';
+
+test('merged latency is the histogram of every trial\'s responses together', () => {
+  const fast = variantResult('v', spread(100, 10, 20), { opened: 2, errors: { ECONNRESET: 1 } });
+  const slow = variantResult('v', spread(300, 30, 40), { opened: 3, errors: { ECONNRESET: 2, 'HTTP 5xx': 1 } });
+  const merged = mergeTrials([fast, slow]);
+  assert.equal(merged.latency.count, 400);
+  assert.equal(decodeHistogram(merged.latencyHistogram).totalCount, 400);
+  // A quarter of the responses are 10–20 ms, so the merged p50 lies in the slow trial's range.
+  assert.ok(merged.latency.p50 >= 30 && merged.latency.p50 <= 40, `p50 ${merged.latency.p50}`);
+  assert.ok(Math.abs(merged.latency.min - 10) < 0.02 && Math.abs(merged.latency.max - 40) < 0.05);
+  assert.deepEqual(merged.requests, { sent: 400, completed: 400, failed: 0, unfinished: 0 });
+  assert.deepEqual(merged.errors, { ECONNRESET: 3, 'HTTP 5xx': 1 });
+  assert.equal(merged.errorCount, 4);
+  assert.equal(merged.connections.openedByClient, 5);
+  assert.equal(merged.durationMs, 2000);
+  assert.equal(merged.throughputRps, 200);
+});
+
+test('each trial\'s own figures are kept, in order', () => {
+  const trials = [variantResult('v', spread(50, 10, 20)), variantResult('v', spread(50, 20, 30))];
+  const merged = mergeTrials(trials);
+  assert.deepEqual(merged.trials?.map((t) => t.p50), trials.map((t) => t.latency.p50));
+  assert.deepEqual(merged.trials?.map((t) => t.completed), [50, 50]);
+});
