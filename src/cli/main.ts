@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIo } from './io.js';
-import { runCommand } from './commands/run.js';
+import { runCommand, type RunCommandOptions } from './commands/run.js';
+import { compareCommand, type CompareCommandOptions } from './commands/compare.js';
 import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
@@ -26,8 +27,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .argument('<scenario>', 'scenario YAML file')
     .option('-o, --out <file>', 'where to write the JSON report (default: reports/<scenario>-<time>.json)')
     .option('-q, --quiet', 'print only the final table, no progress lines')
-    .action(async (file: string, options: { out?: string; quiet?: boolean }) => {
+    .option('--repeat <n>', 'trials per variant, interleaved (A B A B …); the gate tests significance across them', '1')
+    .option('--set <key=value>', 'override a scenario value before validation, e.g. upstream.latency=13ms (repeatable)', collect, [])
+    .option('--baseline <file>', 'compare with a saved report; exit 100 on a significant regression')
+    .option('--save-baseline <file>', 'also write the report here, for later --baseline runs')
+    .option('--min-effect <percent>', 'the smallest change the baseline comparison counts', '5%')
+    .option('--no-fail', 'report failed thresholds and regressions but exit 0')
+    .action(async (file: string, options: RunCommandOptions) => {
       exitCode = await runCommand(file, options, io);
+    });
+
+  program
+    .command('compare')
+    .description('compare two JSON reports, per variant and metric: better, worse or no significant change')
+    .argument('<base>', 'the baseline report (JSON)')
+    .argument('<current>', 'the report to judge (JSON)')
+    .option('--min-effect <percent>', 'the smallest change that counts', '5%')
+    .addOption(new Option('--format <format>', 'output format').choices(['terminal', 'markdown']).default('terminal'))
+    .option('--no-fail', 'report regressions but exit 0')
+    .action(async (base: string, current: string, options: CompareCommandOptions) => {
+      exitCode = await compareCommand(base, current, options, io);
     });
 
   program
@@ -59,6 +78,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/** Commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** The one place errors become text and exit codes: user errors without a stack, bugs with one. */

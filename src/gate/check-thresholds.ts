@@ -25,7 +25,7 @@ function parse(expression: string): Threshold {
 }
 
 function checkOne(threshold: Threshold, variant: VariantResult, baseline: VariantResult | undefined): ThresholdCheck {
-  const check = { variant: variant.name, expression: threshold.source, unit: threshold.unit };
+  const check = { variant: variant.name, expression: threshold.source, relative: threshold.relative, unit: threshold.unit };
   let figure: Figure;
   if (!threshold.relative) {
     figure = figureOf(threshold.metric, variant, threshold.unit === 'percent');

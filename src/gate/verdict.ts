@@ -12,6 +12,8 @@ import { compareWithBaseline, type CompareOptions } from './compare.js';
 export interface ThresholdCheck {
   variant: string;
   expression: string;
+  /** A `vs baseline` threshold: `actual` is a percentage change from the baseline variant. */
+  relative: boolean;
   /** `no-data` fails: a threshold that cannot be checked must not pass silently. */
   status: 'pass' | 'fail' | 'no-data' | 'not-applicable';
   /** The figure compared, in `unit`; absent when there was none. */
