@@ -1,9 +1,10 @@
 /**
  * Checks a run's figures against the scenario's thresholds: the scenario-wide ones apply to
- * every variant, a variant's own ones to it alone. Figures come from the merged trials, so a
- * p99 threshold is checked against the p99 of every request the variant completed.
+ * every variant, a variant's own ones to it alone. Latencies, rates and shares come from the
+ * merged trials, so a p99 threshold is checked against the p99 of every request the variant
+ * completed; counts come from the worst trial.
  */
-import type { RunResult, VariantResult } from '../result.js';
+import type { RunResult, TrialFigures, VariantResult } from '../result.js';
 import { PoolbenchError } from '../errors.js';
 import { holds, parseThreshold, type Threshold, type ThresholdMetric } from './threshold.js';
 import type { ThresholdCheck } from './verdict.js';
@@ -51,6 +52,14 @@ function relativeChange(metric: ThresholdMetric, variant: VariantResult, baselin
   return { value: ((current.value - base.value) / base.value) * 100 };
 }
 
+/**
+ * Counts are per trial — the worst trial's — so `connections <= 8` means the same with --repeat 5
+ * as without; the merged count would be five times larger.
+ */
+function worstTrial(v: VariantResult, pick: (t: TrialFigures) => number, merged: number): number {
+  return v.trials && v.trials.length > 0 ? Math.max(...v.trials.map(pick)) : merged;
+}
+
 /** The figure a threshold on `metric` reads; `asShare` picks the error rate (%) over the count. */
 function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): Figure {
   const noResponses = { missing: 'no request completed' };
@@ -67,12 +76,12 @@ function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): 
     case 'rps':
       return { value: v.throughputRps };
     case 'errors': {
-      if (!asShare) return { value: v.errorCount };
+      if (!asShare) return { value: worstTrial(v, (t) => t.errors, v.errorCount) };
       const attempts = v.requests.completed + v.requests.failed;
       return attempts > 0 ? { value: (v.errorCount / attempts) * 100 } : { missing: 'no request was answered or failed' };
     }
     case 'connections':
-      return { value: v.connections.openedByClient };
+      return { value: worstTrial(v, (t) => t.connectionsOpened, v.connections.openedByClient) };
     case 'reuse':
       // Every connection's first request is not a reuse; every later one is.
       return v.requests.completed > 0 ? { value: Math.max(0, (1 - v.connections.openedByClient / v.requests.completed) * 100) } : noResponses;

@@ -90,3 +90,10 @@ test('renderings: Markdown headline and tables, JUnit cases with failures, escap
   assert.match(xml, /<testcase classname="poolbench.thresholds.pool" name="p99 &lt; 1ms"><failure message="p99 &lt; 1ms did not hold: /);
   assert.match(xml, /<testcase classname="poolbench.thresholds.pool" name="errors == 0"\/>/);
 });
+
+test('count thresholds read the worst trial, not the sum over trials', () => {
+  const trials = [variantResult('pool', spread(50, 10, 20), { opened: 4 }), variantResult('pool', spread(50, 10, 20), { opened: 6 })];
+  const result = runResult([mergeTrials(trials)]);
+  const verdict = evaluateGate({ ...result, scenario: { ...result.scenario, thresholds: ['connections <= 6', 'connections < 6'] } });
+  assert.deepEqual(verdict.thresholds.map((c) => [c.actual, c.status]), [[6, 'pass'], [6, 'fail']]);
+});
