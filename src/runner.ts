@@ -14,6 +14,7 @@ import { REPORT_SCHEMA_VERSION } from './result.js';
 import type { UpstreamHandle } from './upstream/types.js';
 import { startUpstream } from './upstream/start.js';
 import { createClient, type Target } from './clients/index.js';
+import type { PoolState } from './clients/types.js';
 import { VariantRecorder } from './metrics/recorder.js';
 import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
@@ -28,7 +29,7 @@ export type RunEvent =
   | { type: 'round-start'; round: number; rounds: number }
   | { type: 'variant-start'; index: number; total: number; name: string; phase: 'warmup' | 'measure'; durationMs?: number; requests?: number }
   /** Once a second while measuring: the last second's point and the figures so far. */
-  | { type: 'progress'; name: string; point: TimeSeriesPoint; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number }
+  | { type: 'progress'; name: string; point: TimeSeriesPoint; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number; pool?: PoolState }
   | { type: 'variant-end'; result: VariantResult };
 
 export interface RunOptions {
@@ -169,6 +170,7 @@ async function runVariant(
         p50: latency.totalCount ? latency.getValueAtPercentile(50) / 1000 : 0,
         p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
         connectionsOpened: openedBeforeTick - connectionsBefore.opened,
+        pool: client.poolState?.(),
       });
     }, TICK_MS);
     let outcome;

@@ -2,12 +2,14 @@
  * The command line: commander wiring and one top-level catch. Commands are thin; they return
  * an exit code and never call process.exit, so tests run them in-process.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io.js';
 import { runCommand, type RunCommandOptions } from './commands/run.js';
 import { compareCommand, type CompareCommandOptions } from './commands/compare.js';
 import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
+import { reportCommand } from './commands/report.js';
+import { reportFormats, type ReportFormat } from '../report/index.js';
 import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { poolbenchVersion } from '../package-info.js';
@@ -27,6 +29,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .argument('<scenario>', 'scenario YAML file')
     .option('-o, --out <file>', 'where to write the JSON report (default: reports/<scenario>-<time>.json)')
     .option('-q, --quiet', 'print only the final table, no progress lines')
+    .option('-f, --format <list>', `also write these reports beside the JSON one, comma-separated: ${reportFormats.join(', ')}`, parseFormatList)
     .option('--repeat <n>', 'trials per variant, interleaved (A B A B …); the gate tests significance across them', '1')
     .option('--set <key=value>', 'override a scenario value before validation, e.g. upstream.latency=13ms (repeatable)', collect, [])
     .option('--baseline <file>', 'compare with a saved report; exit 100 on a significant regression')
@@ -35,6 +38,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--no-fail', 'report failed thresholds and regressions but exit 0')
     .action(async (file: string, options: RunCommandOptions) => {
       exitCode = await runCommand(file, options, io);
+    });
+
+  program
+    .command('report')
+    .description('render a saved run (the JSON report) in another format')
+    .argument('<run>', 'JSON report written by `poolbench run`')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(reportFormats).default('table'))
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (file: string, options: { format: ReportFormat; out?: string }) => {
+      exitCode = await reportCommand(file, options, io);
     });
 
   program
@@ -78,6 +91,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+function parseFormatList(value: string): ReportFormat[] {
+  const formats = value.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = formats.filter((f) => !(reportFormats as string[]).includes(f));
+  if (unknown.length || !formats.length) throw new InvalidArgumentError(`expected a comma-separated list of ${reportFormats.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+  return formats as ReportFormat[];
 }
 
 /** Commander's accumulator for a repeatable option. */

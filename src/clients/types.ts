@@ -28,6 +28,15 @@ export interface ClientConnectionCounts {
   failed: number;
 }
 
+/** A pool's own view of itself, for the live view: undici's `pool.stats`. */
+export interface PoolState {
+  connected: number;
+  free: number;
+  pending: number;
+  queued: number;
+  running: number;
+}
+
 export interface ClientAdapter {
   /** Library and version, e.g. `undici 7.30.2`, for the report. */
   readonly library: string;
@@ -37,6 +46,8 @@ export interface ClientAdapter {
    */
   send(path: string, signal: AbortSignal): Promise<Response>;
   connections(): ClientConnectionCounts;
+  /** Absent for clients that do not expose their pool (node:http, fetch). */
+  poolState?(): PoolState;
   /** Closes the client and every connection it holds. */
   close(): Promise<void>;
 }

@@ -52,6 +52,10 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
       return { status: response.statusCode, bytes: await drainBody(response.body) };
     },
     connections: () => ({ ...counts }),
+    poolState() {
+      const { connected, free, pending, queued, running } = pool.stats;
+      return { connected, free, pending, queued, running };
+    },
     async close() {
       await pool.destroy();
     },

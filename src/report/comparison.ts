@@ -15,7 +15,8 @@ export interface ComparisonMetric {
   value(v: VariantResult): number | undefined;
   /** What the cell shows (may say more than the number, e.g. the upstream's count). */
   cell(v: VariantResult): string;
-  lowerIsBetter: boolean;
+  /** Undefined for figures that are neither better nor worse by themselves (connections opened). */
+  lowerIsBetter: boolean | undefined;
   change: Change;
 }
 
@@ -60,7 +61,8 @@ export const comparisonMetrics: ComparisonMetric[] = [
       // A mismatch between the two sides is shown, never hidden.
       return countsAgree ? `${formatCount(openedByClient)} (upstream agrees)` : `${formatCount(openedByClient)} ≠ upstream ${formatCount(upstream.connectionsAccepted)}`;
     },
-    lowerIsBetter: true,
+    // More connections is what a bigger pool is for; whether that is good depends on the upstream.
+    lowerIsBetter: undefined,
     change: 'percent',
   },
   {
@@ -129,34 +131,52 @@ export function describeChange(metric: ComparisonMetric, base: number | undefine
   if (base === 0) return value === 0 ? 'same' : 'n/a';
   if (metric.change === 'ratio') return `×${(value / base).toFixed(2)}`;
   const percent = ((value - base) / base) * 100;
-  if (Math.abs(percent) < 1) return `${signed(percent)} %`;
+  if (Math.abs(percent) < 1 || metric.lowerIsBetter === undefined) return `${signed(percent)} %`;
   const better = percent < 0 === metric.lowerIsBetter;
   return `${signed(percent)} % ${better ? 'better' : 'worse'}`;
 }
 
 export const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
-function columnTitle(v: VariantResult, isBaseline: boolean): string {
+export function columnTitle(v: VariantResult, isBaseline: boolean): string {
   return `${v.name}${isBaseline ? ' (baseline)' : ''}${v.partial ? ' [partial]' : ''}`;
 }
 
-export function renderComparisonTable(result: RunResult): string {
+/** The comparison as data, for every renderer: the baseline first, each figure with its change. */
+export interface ComparisonGrid {
+  baseline: VariantResult;
+  others: VariantResult[];
+  rows: Array<{ label: string; baseline: string; others: Array<{ cell: string; change: string }> }>;
+}
+
+export function comparisonGrid(result: RunResult): ComparisonGrid | undefined {
   const baseline = result.variants.find((v) => v.name === result.baseline) ?? result.variants[0];
-  if (!baseline) return 'No variant was measured.';
+  if (!baseline) return undefined;
   const others = result.variants.filter((v) => v !== baseline);
+  const rows = comparisonMetrics.map((metric) => {
+    const base = metric.value(baseline);
+    return {
+      label: metric.label,
+      baseline: metric.cell(baseline),
+      others: others.map((v) => ({ cell: metric.cell(v), change: describeChange(metric, base, metric.value(v)) })),
+    };
+  });
+  return { baseline, others, rows };
+}
+
+export function renderComparisonTable(result: RunResult): string {
+  const grid = comparisonGrid(result);
+  if (!grid) return 'No variant was measured.';
   // Two variants: a separate change column, as in the seeds' table. More: change under each figure.
-  const separateChange = others.length === 1;
-  const head = ['metric', columnTitle(baseline, true)];
-  for (const v of others) head.push(columnTitle(v, false), ...(separateChange ? ['change'] : []));
+  const separateChange = grid.others.length === 1;
+  const head = ['metric', columnTitle(grid.baseline, true)];
+  for (const v of grid.others) head.push(columnTitle(v, false), ...(separateChange ? ['change'] : []));
   // One-line cells read best without rules between rows; two-line cells need them.
   const table = new Table({ head, style: { head: [], border: [] }, ...(separateChange && { chars: COMPACT_ROWS }) });
 
-  for (const metric of comparisonMetrics) {
-    const base = metric.value(baseline);
-    const row = [metric.label, metric.cell(baseline)];
-    for (const v of others) {
-      const change = describeChange(metric, base, metric.value(v));
-      const cell = metric.cell(v);
+  for (const { label, baseline, others } of grid.rows) {
+    const row = [label, baseline];
+    for (const { cell, change } of others) {
       if (separateChange) row.push(cell, change);
       else row.push(change ? `${cell}\n${change}` : cell);
     }

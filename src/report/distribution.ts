@@ -10,11 +10,19 @@ export const DISTRIBUTION_PERCENTILES = [50, 75, 90, 95, 99, 99.9, 99.99, 100] a
 const BUCKETS = 10;
 const BAR_WIDTH = 40;
 
+/** Latency (ms) at each of DISTRIBUTION_PERCENTILES, from the saved histogram. */
+export function distributionPercentiles(v: VariantResult): number[] {
+  return percentilesMs(decodeHistogram(v.latencyHistogram), DISTRIBUTION_PERCENTILES);
+}
+
+/** `p50`, `p99.9`, `max`: the column names for DISTRIBUTION_PERCENTILES. */
+export const percentileLabel = (p: number): string => (p === 100 ? 'max' : `p${p}`);
+
 export function renderDistribution(v: VariantResult): string {
   if (v.latency.count === 0) return `${v.name}: no completed requests`;
   const histogram = decodeHistogram(v.latencyHistogram);
   const values = percentilesMs(histogram, DISTRIBUTION_PERCENTILES);
-  const percentileLine = DISTRIBUTION_PERCENTILES.map((p, i) => `p${p === 100 ? 'max' : p} ${formatDuration(values[i])}`).join('  ');
+  const percentileLine = DISTRIBUTION_PERCENTILES.map((p, i) => `${percentileLabel(p)} ${formatDuration(values[i])}`).join('  ');
 
   // Linear buckets from the fastest response to p99.9: the far tail goes in the last bucket
   // instead of squashing every other bar into one column.

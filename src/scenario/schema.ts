@@ -12,44 +12,55 @@ import { describeValue } from './describe-value.js';
 import { parseDuration, parseSize } from './units.js';
 import { parseThreshold } from '../gate/threshold.js';
 
+interface QuantityKind {
+  parse(value: string | number): number | undefined;
+  /** e.g. `expected a duration such as 250ms, 30s or 1m` */
+  expected: string;
+  /** The smallest value allowed, and how to say that a value is below it. */
+  min: number;
+  belowMin(value: number): string;
+  describe: string;
+}
+
+/** A number or a human string (`250ms`, `64kb`), parsed to a number by `kind.parse`. */
+function quantity(kind: QuantityKind) {
+  return z
+    .union([z.number(), z.string()], { error: (issue) => `${kind.expected}, but found ${describeValue(issue.input)}` })
+    .transform((value, ctx) => {
+      const parsed = kind.parse(value);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${kind.expected}, but found ${describeValue(value)}` });
+        return z.NEVER;
+      }
+      if (parsed < kind.min) {
+        ctx.addIssue({ code: 'custom', message: kind.belowMin(parsed) });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .describe(kind.describe);
+}
+
 /** A duration in milliseconds; `min` is inclusive, in ms. */
 export function duration(min = 0) {
-  const expected = 'expected a duration such as 250ms, 30s or 1m';
-  return z
-    .union([z.number(), z.string()], { error: (issue) => `${expected}, but found ${describeValue(issue.input)}` })
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${expected}, but found ${describeValue(value)}` });
-        return z.NEVER;
-      }
-      if (ms < min) {
-        ctx.addIssue({ code: 'custom', message: `the duration must be at least ${min}ms, but is ${ms}ms` });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .describe('a duration: a number of milliseconds, or a string such as 250ms, 30s, 1m');
+  return quantity({
+    parse: parseDuration,
+    expected: 'expected a duration such as 250ms, 30s or 1m',
+    min,
+    belowMin: (ms) => `the duration must be at least ${min}ms, but is ${ms}ms`,
+    describe: 'a duration: a number of milliseconds, or a string such as 250ms, 30s, 1m',
+  });
 }
 
 /** A size in bytes. */
 export function size() {
-  const expected = 'expected a size such as 512b, 64kb or 1mb';
-  return z
-    .union([z.number(), z.string()], { error: (issue) => `${expected}, but found ${describeValue(issue.input)}` })
-    .transform((value, ctx) => {
-      const bytes = parseSize(value);
-      if (bytes === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${expected}, but found ${describeValue(value)}` });
-        return z.NEVER;
-      }
-      if (bytes < 0) {
-        ctx.addIssue({ code: 'custom', message: `the size must not be negative, but is ${bytes} bytes` });
-        return z.NEVER;
-      }
-      return bytes;
-    })
-    .describe('a size: a number of bytes, or a string such as 512b, 64kb, 1mb (1kb = 1024 bytes)');
+  return quantity({
+    parse: parseSize,
+    expected: 'expected a size such as 512b, 64kb or 1mb',
+    min: 0,
+    belowMin: (bytes) => `the size must not be negative, but is ${bytes} bytes`,
+    describe: 'a size: a number of bytes, or a string such as 512b, 64kb, 1mb (1kb = 1024 bytes)',
+  });
 }
 
 /** Threshold expressions, kept as written (reports quote them); each is checked where it stands. */

@@ -11,15 +11,18 @@ export interface InProcessRun {
   stderr: string;
 }
 
-/** Runs the CLI in this process. `interruptAfterMs` delivers a Ctrl-C as the terminal would. */
-export async function runCli(args: string[], options: { interruptAfterMs?: number } = {}): Promise<InProcessRun> {
+/**
+ * Runs the CLI in this process. `interruptAfterMs` delivers a Ctrl-C as the terminal would;
+ * `stderrIsTTY` makes stderr claim to be a terminal; `env` is the environment the CLI sees.
+ */
+export async function runCli(args: string[], options: { interruptAfterMs?: number; stderrIsTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<InProcessRun> {
   let stdout = '';
   let stderr = '';
   let timer: NodeJS.Timeout | undefined;
   const io: CliIo = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.stderrIsTTY },
+    env: options.env ?? {},
     onInterrupt(listener) {
       if (options.interruptAfterMs !== undefined) timer = setTimeout(() => listener('SIGINT'), options.interruptAfterMs);
       return () => clearTimeout(timer);

@@ -15,7 +15,7 @@ test('describeChange is direction-aware', () => {
     ['throughput', 100, 200, '×2.00'],
     ['errors', 0, 3, '+3'],
     ['errors', 2, 2, 'same'],
-    ['connections opened', 1000, 10, '−99.0 % better'],
+    ['connections opened', 1000, 10, '−99.0 %'],
     ['connections opened', 0, 0, 'same'],
     ['RSS stdev', 1, 2, ''],
   ];

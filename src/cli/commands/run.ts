@@ -1,21 +1,27 @@
+import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { runScenario } from '../../runner.js';
 import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
+import { renderMarkdown } from '../../report/markdown.js';
+import type { ReportFormat } from '../../report/index.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
-import { describeRunEvent } from '../progress.js';
+import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
+import { writeReportFormat } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
 import { parseOverride } from '../../scenario/overrides.js';
 import { parseMinEffect, parseRepeat } from '../gate-options.js';
 import { readRunReport } from '../../gate/report-file.js';
 import { evaluateGate, gateExitCode } from '../../gate/verdict.js';
-import { renderGateTable } from '../../gate/render.js';
+import { renderGateMarkdown, renderGateTable } from '../../gate/render.js';
 
 export interface RunCommandOptions {
   out?: string;
   quiet?: boolean;
+  /** Report files to write beside the JSON report. */
+  format?: ReportFormat[];
   repeat: string;
   set: string[];
   baseline?: string;
@@ -32,31 +38,32 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
   const stopper = new AbortController();
+  const progress = startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   const stopListening = io.onInterrupt((signal) => {
+    // The live view owns the terminal until it is unmounted; the message must come after it.
+    progress.stop();
     io.stderr.write(`\n${signal}: stopping; writing what was measured (Ctrl-C again to quit at once)\n`);
     stopper.abort(signal);
   });
   let result;
   try {
-    result = await runScenario(scenario, {
-      repeat,
-      signal: stopper.signal,
-      onEvent: (event) => {
-        if (options.quiet) return;
-        // A terminal gets a progress line a second; logs one every five.
-        if (event.type === 'progress' && !io.stderr.isTTY && Math.round(event.elapsedMs / 1000) % 5 !== 0) return;
-        const line = describeRunEvent(event);
-        if (line) io.stderr.write(line + '\n');
-      },
-    });
+    result = await runScenario(scenario, { repeat, signal: stopper.signal, onEvent: progress.onEvent });
   } finally {
     stopListening();
+    progress.stop();
   }
 
+  // The JSON report is always written: every other format can be rendered again from it.
   const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, result.startedAt, 'json'));
   await writeFileAtomic(reportPath, renderJson(result));
+  const written = [reportPath];
+  for (const format of options.format ?? []) {
+    if (format !== 'json') written.push(...(await writeReportFormat(result, format, reportPath, true)));
+  }
+  // GitHub Actions shows this file on the run's summary page.
+  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
   io.stdout.write(renderTerminalSummary(result));
-  io.stderr.write(`report: ${reportPath}\n`);
+  for (const path of written) io.stderr.write(`report: ${path}\n`);
   if (options.saveBaseline && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
   else if (options.saveBaseline) {
     const baselinePath = resolve(options.saveBaseline);
@@ -69,6 +76,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const verdict = evaluateGate(result, baseline, { minEffectPercent, baselineLabel: options.baseline });
   if (verdict.thresholds.length === 0 && !verdict.comparison) return ExitCode.Success;
   io.stdout.write('\n' + renderGateTable(verdict));
+  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGateMarkdown(verdict));
   const code = gateExitCode(verdict);
   if (code !== ExitCode.Success && !options.fail) {
     io.stderr.write(`--no-fail: the gate failed (exit code ${code}), exiting 0\n`);

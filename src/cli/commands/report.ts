@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import type { CliIo } from '../io.js';
+import { readRunResult } from '../../report/read.js';
+import { reporters, type ReportFormat } from '../../report/index.js';
+import { writeReportFormat } from '../report-files.js';
+import { ExitCode } from '../../exit-codes.js';
+
+export interface ReportCommandOptions {
+  format: ReportFormat;
+  out?: string;
+}
+
+/**
+ * Renders a saved run in another format. Without --out, a one-file format goes to stdout and a
+ * several-file one (.hgrm per variant) is written beside the run file.
+ */
+export async function reportCommand(file: string, options: ReportCommandOptions, io: CliIo): Promise<number> {
+  const result = await readRunResult(file);
+  const files = reporters[options.format].render(result);
+  if (!options.out && files.length === 1) {
+    io.stdout.write(files[0].content);
+    return ExitCode.Success;
+  }
+  const written = await writeReportFormat(result, options.format, resolve(options.out ?? file), options.out === undefined);
+  for (const path of written) io.stderr.write(`report: ${path}\n`);
+  return ExitCode.Success;
+}

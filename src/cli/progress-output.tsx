@@ -1,0 +1,54 @@
+/**
+ * How a run shows its progress: the ink live view on a terminal, plain lines in CI and pipes
+ * (no escape codes), nothing with --quiet. Everything goes to stderr; stdout is for the table.
+ */
+import { render } from 'ink';
+import type { CliIo } from './io.js';
+import type { RunEvent } from '../runner.js';
+import { describeRunEvent } from './progress.js';
+import { LiveStore } from './live/state.js';
+import { LiveRun } from './live/view.js';
+
+export type ProgressMode = 'live' | 'lines' | 'quiet';
+
+export interface ProgressOutput {
+  onEvent(event: RunEvent): void;
+  /** Takes the live view off the screen's control; safe to call more than once. */
+  stop(): void;
+}
+
+export function chooseProgressMode(io: CliIo, quiet: boolean): ProgressMode {
+  if (quiet) return 'quiet';
+  return io.stderr.isTTY && !io.env.CI ? 'live' : 'lines';
+}
+
+export function startProgressOutput(io: CliIo, mode: ProgressMode): ProgressOutput {
+  switch (mode) {
+    case 'quiet':
+      return { onEvent: () => {}, stop: () => {} };
+    case 'lines':
+      return {
+        onEvent(event) {
+          // A terminal gets a progress line a second; logs one every five.
+          if (event.type === 'progress' && !io.stderr.isTTY && Math.round(event.elapsedMs / 1000) % 5 !== 0) return;
+          const line = describeRunEvent(event);
+          if (line) io.stderr.write(line + '\n');
+        },
+        stop: () => {},
+      };
+    case 'live': {
+      const store = new LiveStore();
+      // 'live' is only chosen when stderr is a terminal, i.e. the process's real stream.
+      const instance = render(<LiveRun store={store} />, { stdout: io.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false });
+      let mounted = true;
+      return {
+        onEvent: store.dispatch,
+        stop() {
+          if (!mounted) return;
+          mounted = false;
+          instance.unmount();
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * JUnit XML, for CI systems that show test results: one test case per variant, failing when it
+ * had errors or its load generator was saturated. Other checks (thresholds, baseline
+ * comparisons) add their own cases by adding a builder to `junitCaseBuilders`.
+ */
+import type { RunResult, VariantResult } from '../result.js';
+import { escapeMarkup as xml } from './escape.js';
+import { formatCount, formatDuration, formatRate } from './format.js';
+
+export interface JunitCase {
+  /** Groups cases in CI views, e.g. `variants` or `thresholds`. */
+  classname: string;
+  name: string;
+  timeSeconds: number;
+  /** Absent when the case passed. */
+  failure?: { message: string; details?: string };
+  /** Figures shown beside the case. */
+  output?: string;
+}
+
+export type JunitCaseBuilder = (result: RunResult) => JunitCase[];
+
+/** Set by the load models when the generator could not keep up; not every result has it. */
+function isSaturated(v: VariantResult): boolean {
+  return (v as VariantResult & { saturated?: boolean }).saturated === true;
+}
+
+export function variantCases(result: RunResult): JunitCase[] {
+  return result.variants.map((v) => {
+    const problems: string[] = [];
+    if (v.errorCount > 0) problems.push(`${formatCount(v.errorCount)} error(s)`);
+    if (isSaturated(v)) problems.push('the load generator could not keep up (saturated)');
+    if (v.partial) problems.push('the variant was cut short');
+    const errorLines = Object.entries(v.errors).map(([kind, n]) => `${kind}: ${n}`);
+    return {
+      classname: 'variants',
+      name: v.name,
+      timeSeconds: v.durationMs / 1000,
+      // A partial variant is reported but not failed on its own: the run's exit code says why it stopped.
+      failure: v.errorCount > 0 || isSaturated(v) ? { message: problems.join('; '), details: errorLines.join('\n') } : undefined,
+      output: [
+        `throughput ${formatRate(v.throughputRps)}`,
+        `latency p50 ${formatDuration(v.latency.p50)} p99 ${formatDuration(v.latency.p99)}`,
+        `requests completed ${formatCount(v.requests.completed)}`,
+        `connections opened ${formatCount(v.connections.openedByClient)}`,
+        ...(v.partial ? ['partial: the variant was cut short'] : []),
+      ].join('\n'),
+    };
+  });
+}
+
+/** Every source of test cases, in the order they appear in the file. */
+export const junitCaseBuilders: JunitCaseBuilder[] = [variantCases];
+
+export function renderJunitCases(suiteName: string, timestamp: string, cases: JunitCase[]): string {
+  const failures = cases.filter((c) => c.failure).length;
+  const time = cases.reduce((sum, c) => sum + c.timeSeconds, 0);
+  const attributes = `name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" time="${time.toFixed(3)}"`;
+  const body = cases.map((c) => {
+    const children = [
+      c.failure ? `      <failure message="${xml(c.failure.message)}">${xml(c.failure.details ?? '')}</failure>` : '',
+      c.output ? `      <system-out>${xml(c.output)}</system-out>` : '',
+    ].filter(Boolean);
+    const open = `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
+    return children.length ? `${open}>\n${children.join('\n')}\n    </testcase>` : `${open}/>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${attributes}>`,
+    `  <testsuite ${attributes} timestamp="${xml(timestamp)}">`,
+    ...body,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export function renderJunit(result: RunResult): string {
+  return renderJunitCases(`poolbench ${result.scenario.name}`, result.startedAt, junitCaseBuilders.flatMap((build) => build(result)));
+}

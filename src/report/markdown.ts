@@ -1,0 +1,55 @@
+/**
+ * The Markdown report, for pull-request comments and GitHub's step summary: the comparison
+ * table and each variant's percentiles. Every piece of scenario text is escaped.
+ */
+import type { RunResult } from '../result.js';
+import { columnTitle, comparisonGrid } from './comparison.js';
+import { DISTRIBUTION_PERCENTILES, distributionPercentiles, percentileLabel } from './distribution.js';
+import { escapeMarkdown as md } from './escape.js';
+import { formatCount, formatDuration } from './format.js';
+import { runNotes } from './terminal.js';
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function comparisonSection(result: RunResult): string {
+  const grid = comparisonGrid(result);
+  if (!grid) return '_No variant was measured._';
+  // Same layout choice as the terminal table: a change column for two variants, inline for more.
+  const separateChange = grid.others.length === 1;
+  const head = ['metric', md(columnTitle(grid.baseline, true))];
+  for (const v of grid.others) head.push(md(columnTitle(v, false)), ...(separateChange ? ['change'] : []));
+  const rows = grid.rows.map(({ label, baseline, others }) => [
+    label,
+    md(baseline),
+    ...others.flatMap(({ cell, change }) => (separateChange ? [md(cell), change] : [change ? `${md(cell)} (${change})` : md(cell)])),
+  ]);
+  return table(head, rows);
+}
+
+function percentilesSection(result: RunResult): string {
+  const head = ['variant', 'responses', ...DISTRIBUTION_PERCENTILES.map(percentileLabel)];
+  const rows = result.variants.map((v) => [
+    md(v.name),
+    formatCount(v.latency.count),
+    ...(v.latency.count ? distributionPercentiles(v).map(formatDuration) : DISTRIBUTION_PERCENTILES.map(() => '—')),
+  ]);
+  return table(head, rows);
+}
+
+export function renderMarkdown(result: RunResult): string {
+  const { scenario, environment: env } = result;
+  const sections = [
+    `## poolbench — ${md(scenario.name)}${result.partial ? ' (partial)' : ''}`,
+    ...(scenario.description ? [md(scenario.description)] : []),
+    `target ${md(result.targetUrl)} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${md(env.cpuModel)} · ${result.startedAt}`,
+    comparisonSection(result),
+    '### Latency percentiles',
+    percentilesSection(result),
+  ];
+  const notes = runNotes(result);
+  if (notes.length) sections.push(notes.map((n) => `> **note:** ${md(n)}`).join('\n>\n'));
+  return sections.join('\n\n') + '\n';
+}

@@ -1,0 +1,67 @@
+/** The HTML report in a real browser: every chart drawn, no console errors, works offline. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { renderHtml } from '../../src/report/html.js';
+import { buildCharts } from '../../src/report/chart-data.js';
+import type { VariantResult } from '../../src/result.js';
+import { makeTempDir } from '../helpers/temp.js';
+import { chromiumMissing, launchChromium, openFile } from '../helpers/chromium.js';
+import { runResult, spread, variantResult } from '../helpers/results.js';
+
+function withTimeSeries(v: VariantResult, seconds: number, rps: number): VariantResult {
+  v.timeSeries = Array.from({ length: seconds }, (_, i) => ({ t: i + 1.003, completed: rps, rps, p50: 10 + i, p99: 20 + i, errors: i % 3, connectionsOpened: i === 0 ? 10 : 0, openConnections: 10 }));
+  return v;
+}
+
+const result = runResult([
+  withTimeSeries(variantResult('pool 1', spread(300, 900, 1100)), 5, 50),
+  withTimeSeries(variantResult('pool 50', spread(3000, 19, 25)), 4, 2500),
+]);
+// Per-route figures come from the routes feature; the report draws them whenever they are there.
+Object.assign(result.variants[1], { routes: [{ path: '/fast', latencyHistogram: variantResult('f', spread(100, 1, 5)).latencyHistogram }, { path: '/slow', latencyHistogram: variantResult('s', spread(10, 900, 1000)).latencyHistogram }] });
+
+let temp: Awaited<ReturnType<typeof makeTempDir>>;
+let browser: Browser | undefined;
+
+before(async () => {
+  temp = await makeTempDir();
+  if (!chromiumMissing) browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await temp.cleanup();
+});
+
+test('the charts: the percentile spectrum, five over time, and one per variant with routes', () => {
+  assert.deepEqual(buildCharts(result).map((c) => c.id), ['spectrum', 'throughput', 'p99', 'errors', 'connections-opened', 'connections-open', 'routes-1']);
+  // Pool 1 near 1 s and pool 50 near 20 ms: a log latency axis, or one line would sit on the floor.
+  assert.equal(buildCharts(result)[0].logY, true);
+});
+
+test('the HTML needs nothing but itself: no external URL in a src or href', () => {
+  assert.doesNotMatch(renderHtml(result), /(src|href)\s*=\s*["']?(https?:)?\/\//i);
+});
+
+test('headless Chromium draws every chart with no console error', { skip: chromiumMissing }, async () => {
+  const file = await temp.file('report.html', renderHtml(result));
+  const { page, errors } = await openFile(browser!, file);
+  const charts = await page.$$eval('.chart', (elements) =>
+    elements.map((element) => {
+      const box = element.querySelector('canvas')?.getBoundingClientRect();
+      return { id: element.id, width: box?.width ?? 0, height: box?.height ?? 0, legend: element.querySelectorAll('.u-legend .u-series').length };
+    }),
+  );
+  assert.equal(charts.length, 7);
+  for (const chart of charts) {
+    assert.ok(chart.width > 100 && chart.height > 100, `${chart.id} is drawn: ${chart.width}×${chart.height}`);
+    assert.ok(chart.legend >= 3, `${chart.id} has a legend entry per series`);
+  }
+  assert.deepEqual(errors, []);
+  const screenshot = join(temp.dir, 'report.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  assert.ok((await stat(screenshot)).size > 10_000, 'the screenshot has content');
+});
