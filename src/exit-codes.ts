@@ -14,7 +14,7 @@ export const ExitCode = {
   ThresholdFailed: 99,
   /** The CI gate: a significant regression against a saved baseline (`--baseline`, `compare`). */
   Regression: 100,
-  /** Reserved for the load models: the generator could not keep up with the target rate. */
+  /** The generator could not keep up (achieved rate or event-loop delay); `--allow-saturation` overrides. */
   GeneratorSaturated: 101,
   /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; what was measured was still written, marked partial. */
   Interrupted: 130,
@@ -28,6 +28,6 @@ export const exitCodeMeanings: Record<ExitCodeName, string> = {
   InvalidInput: 'invalid scenario file or command line; nothing was run',
   ThresholdFailed: 'a threshold in the scenario did not hold (checked before the baseline: it wins when both fail)',
   Regression: 'a significant regression against the baseline (`--baseline`, `compare`)',
-  GeneratorSaturated: 'reserved: the load generator could not keep up',
+  GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
   Interrupted: 'interrupted by Ctrl-C / SIGTERM; a partial report was written',
 };

@@ -21,3 +21,4 @@ export const packageRoot = findPackageRoot();
 export const poolbenchVersion: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
 /** The undici poolbench's own clients use (not the copy bundled with Node for fetch). */
 export const undiciVersion: string = createRequire(import.meta.url)('undici/package.json').version;
+export const autocannonVersion: string = createRequire(import.meta.url)('autocannon/package.json').version;

@@ -8,6 +8,11 @@ import type { LatencySummary } from './metrics/histogram.js';
 import type { ProcessStats } from './metrics/process-stats.js';
 import type { UpstreamCounters } from './upstream/types.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
+import type { Saturation } from './load/self-check.js';
+import type { ClientHttp2Counts } from './clients/types.js';
+import type { PoolWait } from './metrics/queue-sampler.js';
+import type { RouteFigures } from './metrics/route-latency.js';
+import type { Finding } from './advisor/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -34,6 +39,8 @@ export interface ConnectionFigures {
   upstream?: UpstreamCounters;
   /** False when the client's open count and the upstream's accept count differ. */
   countsAgree?: boolean;
+  /** HTTP/2 clients that can tell (node-http2): sessions and streams as the client saw them. */
+  http2?: ClientHttp2Counts;
 }
 
 /** One trial's headline figures (`--repeat`): the samples the gate's statistics compare. */
@@ -70,8 +77,12 @@ export interface VariantResult {
   };
   throughputRps: number;
   bytesReceived: number;
+  /** From the intended start under the open model (coordinated-omission corrected), else from the send. */
   latency: LatencySummary;
   latencyHistogram: string;
+  /** Open model only: latency from the actual send, without the correction (as wrk2 shows beside it). */
+  uncorrectedLatency?: LatencySummary;
+  uncorrectedLatencyHistogram?: string;
   connectTime: LatencySummary;
   connectTimeHistogram: string;
   /** Failures and 4xx/5xx responses by class, e.g. {ECONNRESET: 3, 'HTTP 5xx': 1}. */
@@ -82,6 +93,14 @@ export interface VariantResult {
   process: ProcessStats;
   /** One point per second of the measured window. */
   timeSeries: TimeSeriesPoint[];
+  /** Set when the generator could not keep up (load/self-check.ts): its figures are not to be trusted. */
+  saturated?: Saturation;
+  /** Open model: requests the schedule asked for during the window (compare with requests.sent). */
+  intendedRequests?: number;
+  /** Requests waiting for a connection or stream, sampled; absent for clients that cannot tell. */
+  poolWait?: PoolWait;
+  /** Latency per request path, when the upstream has routes. */
+  routes?: Record<string, RouteFigures>;
   /** With `--repeat N` (N > 1): each trial's figures, in the order run; the rest merges all trials. */
   trials?: TrialFigures[];
 }
@@ -99,4 +118,6 @@ export interface RunResult {
   targetUrl: string;
   baseline: string;
   variants: VariantResult[];
+  /** What the advisor makes of the run's figures: settings to change, with the evidence. */
+  findings?: Finding[];
 }

@@ -19,7 +19,12 @@ import { VariantRecorder } from './metrics/recorder.js';
 import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
-import { runClosedLoad } from './load/closed.js';
+import { rampOf, runLoad } from './load/index.js';
+import { SelfCheck } from './load/self-check.js';
+import { createRoutePicker } from './load/routes.js';
+import { RouteLatencyRecorder } from './metrics/route-latency.js';
+import { QueueSampler } from './metrics/queue-sampler.js';
+import { advise } from './advisor/index.js';
 import { mergeTrials } from './metrics/trials.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
@@ -95,7 +100,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   if (stopper.signal.aborted) interruption = describeInterruption(stopper.signal.reason);
   const variants = trials.filter((runs) => runs.length > 0).map((runs) => (rounds > 1 ? mergeTrials(runs) : runs[0]));
-  return {
+  const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario,
     environment: describeEnvironment(),
@@ -107,6 +112,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     baseline: scenario.baseline,
     variants,
   };
+  result.findings = advise(result);
+  return result;
 }
 
 async function runVariant(
@@ -122,35 +129,48 @@ async function runVariant(
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+  // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
+  const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
+  let routeRecorder = new RouteLatencyRecorder();
+  const sendOnRoute = async (s: AbortSignal) => {
+    const path = pickRoute!();
+    const startedAt = performance.now();
+    const response = await client.send(path, s);
+    routeRecorder.record(path, performance.now() - startedAt);
+    return response;
+  };
   try {
     const loadOptions = {
-      concurrency: load.concurrency,
       signal,
       graceMs: GRACE_MS,
-      send: (s: AbortSignal) => client.send(target.request.path, s),
-      onResponse: (ms: number, response: { status: number; bytes: number }) => recorder.recordResponse(ms, response.status, response.bytes),
+      send: pickRoute ? sendOnRoute : (s: AbortSignal) => client.send(target.request.path, s),
+      onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
       onFailure: (error: unknown) => recorder.recordFailure(error),
     };
 
     if (load.warmup > 0) {
       emit({ type: 'variant-start', index, total, name: variant.name, phase: 'warmup', durationMs: load.warmup });
-      await runClosedLoad({ ...loadOptions, durationMs: load.warmup });
+      await (client.drive?.({ ...loadOptions, durationMs: load.warmup }) ?? runLoad(load, { ...loadOptions, durationMs: load.warmup, warmup: true }));
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
+      routeRecorder = new RouteLatencyRecorder();
     }
 
     // Both sides count connections over the same window: the upstream's counters are zeroed and
     // the client's are read at the moment measuring starts.
     await upstream?.resetCounters();
     const connectionsBefore = client.connections();
+    const http2Before = client.http2?.();
+    const queueSampler = client.waiting ? new QueueSampler(client.waiting) : undefined;
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
+    const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
     const measuringSince = performance.now();
     const timeSeries: TimeSeriesPoint[] = [];
     let openedBeforeTick = connectionsBefore.opened;
     const tick = () => {
       const connections = client.connections();
-      const point = recorder.interval.take({ opened: connections.opened - openedBeforeTick, open: connections.opened - connections.closed });
+      const point = { ...recorder.interval.take({ opened: connections.opened - openedBeforeTick, open: connections.opened - connections.closed }), ...selfCheck.tick() };
       openedBeforeTick = connections.opened;
       timeSeries.push(point);
       return point;
@@ -175,7 +195,8 @@ async function runVariant(
     }, TICK_MS);
     let outcome;
     try {
-      outcome = await runClosedLoad({ ...loadOptions, durationMs: load.duration, requests: load.requests });
+      const measured = { ...loadOptions, durationMs: load.duration, requests: load.requests };
+      outcome = await (client.drive?.(measured) ?? runLoad(load, measured));
     } finally {
       clearInterval(ticker);
     }
@@ -183,9 +204,13 @@ async function runVariant(
     const lastPoint = tick();
     if (lastPoint.completed === 0 && lastPoint.errors === 0) timeSeries.pop();
     const processStats = sampler.stop();
+    const saturated = selfCheck.verdict(outcome);
     const connectionsAfter = client.connections();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
     const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
+    const http2After = client.http2?.();
+    const throughputRps = outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0;
+    const poolWait = queueSampler?.stop(throughputRps);
 
     return {
       name: variant.name,
@@ -195,10 +220,11 @@ async function runVariant(
       partial: signal.aborted,
       durationMs: outcome.elapsedMs,
       requests: { sent: outcome.sent, completed: recorder.completed, failed: recorder.failed, unfinished: outcome.unfinished },
-      throughputRps: outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0,
+      throughputRps,
       bytesReceived: recorder.bytesReceived,
       latency: summarize(recorder.latency),
       latencyHistogram: encodeHistogram(recorder.latency),
+      ...(load.model === 'open' && { uncorrectedLatency: summarize(recorder.uncorrectedLatency), uncorrectedLatencyHistogram: encodeHistogram(recorder.uncorrectedLatency) }),
       connectTime: summarize(recorder.connectTime),
       connectTimeHistogram: encodeHistogram(recorder.connectTime),
       errors: Object.fromEntries(recorder.errors),
@@ -210,9 +236,20 @@ async function runVariant(
         failedByClient: connectionsAfter.failed - connectionsBefore.failed,
         upstream: upstreamCounters,
         countsAgree: upstreamCounters ? upstreamCounters.connectionsAccepted === openedByClient : undefined,
+        ...(http2Before && http2After && {
+          http2: {
+            sessionsOpened: http2After.sessionsOpened - http2Before.sessionsOpened,
+            goawaysReceived: http2After.goawaysReceived - http2Before.goawaysReceived,
+            peakStreamsPerSession: http2After.peakStreamsPerSession,
+          },
+        }),
       },
+      ...(poolWait && { poolWait }),
+      ...(pickRoute && { routes: routeRecorder.figures() }),
       process: processStats,
       timeSeries,
+      ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
+      ...(saturated && { saturated }),
     };
   } finally {
     await client.close();

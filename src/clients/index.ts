@@ -3,12 +3,16 @@ import type { ClientKind, Variant } from '../scenario/schema.js';
 import type { ClientAdapter, ConnectListener, Target } from './types.js';
 import { createUndiciClient } from './undici.js';
 import { createNodeHttpClient } from './node-http.js';
+import { createNodeHttp2Client } from './node-http2.js';
 import { createFetchClient } from './fetch.js';
+import { createAutocannonClient } from './autocannon.js';
 
 export const clientFactories = {
   undici: createUndiciClient,
   'node-http': createNodeHttpClient,
+  'node-http2': createNodeHttp2Client,
   fetch: createFetchClient,
+  autocannon: createAutocannonClient,
 } as const satisfies Record<ClientKind, unknown>;
 
 export function createClient(variant: Variant, target: Target, onConnect: ConnectListener): ClientAdapter {
@@ -17,8 +21,12 @@ export function createClient(variant: Variant, target: Target, onConnect: Connec
       return clientFactories.undici(variant, target, onConnect);
     case 'node-http':
       return clientFactories['node-http'](variant, target, onConnect);
+    case 'node-http2':
+      return clientFactories['node-http2'](variant, target, onConnect);
     case 'fetch':
       return clientFactories.fetch(variant, target, onConnect);
+    case 'autocannon':
+      return clientFactories.autocannon(variant, target, onConnect);
   }
 }
 

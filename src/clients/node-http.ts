@@ -75,6 +75,8 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
       });
     },
     connections: () => ({ ...counts }),
+    // Requests queued in the agent for a free socket, over every origin (there is one).
+    waiting: () => Object.values(agent.requests).reduce((sum, queue) => sum + (queue?.length ?? 0), 0),
     async close() {
       agent.destroy();
     },

@@ -3,6 +3,7 @@
  * (a pool, an agent) for the life of one variant and sends the scenario's request through it.
  */
 import type { RequestConfig, Variant } from '../scenario/schema.js';
+import type { LoadOptions, LoadOutcome } from '../load/window.js';
 
 export interface Target {
   /** Origin only, e.g. `http://127.0.0.1:39211`. */
@@ -37,6 +38,15 @@ export interface PoolState {
   running: number;
 }
 
+export interface ClientHttp2Counts {
+  /** Sessions opened; each is one connection, so this matches `connections().opened`. */
+  sessionsOpened: number;
+  /** GOAWAY frames received (each retires its session; the next stream opens a new one). */
+  goawaysReceived: number;
+  /** Most streams in flight on one session at once. */
+  peakStreamsPerSession: number;
+}
+
 export interface ClientAdapter {
   /** Library and version, e.g. `undici 7.30.2`, for the report. */
   readonly library: string;
@@ -45,9 +55,18 @@ export interface ClientAdapter {
    * and reads the whole body. Rejects on a transport error.
    */
   send(path: string, signal: AbortSignal): Promise<Response>;
+  /**
+   * Engines that generate their own load (autocannon) drive the measured window themselves
+   * instead of being called once per request by a load model.
+   */
+  drive?(options: LoadOptions): Promise<LoadOutcome>;
   connections(): ClientConnectionCounts;
   /** Absent for clients that do not expose their pool (node:http, fetch). */
   poolState?(): PoolState;
+  /** Requests waiting for a connection (or a stream) right now; absent when the client cannot tell. */
+  waiting?(): number;
+  /** HTTP/2 clients: sessions and streams as the client saw them. */
+  http2?(): ClientHttp2Counts;
   /** Closes the client and every connection it holds. */
   close(): Promise<void>;
 }

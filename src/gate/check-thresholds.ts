@@ -72,7 +72,7 @@ function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): 
     case 'mean':
       return v.latency.count > 0 ? { value: v.latency[metric] } : noResponses;
     case 'poolWait.p99':
-      return { missing: 'this version of poolbench does not record pool wait time yet' };
+      return { missing: 'pool wait is only estimated as a mean (Little\'s law), not recorded per request' };
     case 'rps':
       return { value: v.throughputRps };
     case 'errors': {

@@ -1,73 +1,44 @@
 /**
  * The closed model: `concurrency` workers, each sending its next request as soon as the last
- * one ends. Stops by itself on the request budget, the duration, or the abort signal —
- * whichever comes first. Requests still in flight then get a grace period to finish (their
- * latency counts: they started inside the window); after it they are aborted and counted as
- * unfinished, never as errors, so a hung upstream cannot hang the run.
+ * one ends (after an idle gap, when one is configured). With stages, the number of active
+ * workers follows the ramp. Stops by itself on the request budget, the duration, or the abort
+ * signal — whichever comes first (see window.ts for what happens to requests in flight).
  */
-import { setMaxListeners } from 'node:events';
-import type { Response } from '../clients/types.js';
+import { LoadWindow, type LoadOptions, type LoadOutcome } from './window.js';
+import type { Ramp } from './ramp.js';
 
-export interface ClosedLoadOptions {
-  concurrency: number;
-  durationMs?: number;
-  requests?: number;
-  /** Stop sending (Ctrl-C, upstream crash). */
-  signal: AbortSignal;
-  /** How long in-flight requests may take to finish once the loop stops. */
-  graceMs: number;
-  send(signal: AbortSignal): Promise<Response>;
-  onResponse(latencyMs: number, response: Response): void;
-  onFailure(error: unknown, latencyMs: number): void;
+export interface ClosedLoadOptions extends LoadOptions {
+  /** Workers active over time: a constant concurrency, or stages. */
+  concurrency: Ramp;
+  /** Draws the pause (ms) between one worker's requests; absent: none. */
+  idleGap?: () => number;
 }
 
-export interface ClosedLoadOutcome {
-  /** From the first request sent to the last one settled. */
-  elapsedMs: number;
-  sent: number;
-  /** In flight when the loop stopped and aborted after the grace period. */
-  unfinished: number;
-}
+/** How often an idle worker looks whether the ramp has reached it. */
+const RAMP_POLL_MS = 50;
 
 export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedLoadOutcome> {
-  const { concurrency, durationMs, requests, signal, graceMs, send, onResponse, onFailure } = options;
-  const inFlight = new AbortController();
-  // Every request in flight listens on this one signal; that is by design, not a leak.
-  setMaxListeners(concurrency + 10, inFlight.signal);
-  let stopping = signal.aborted;
-  let sent = 0;
-  let unfinished = 0;
-  let graceTimer: NodeJS.Timeout | undefined;
+  const { concurrency, idleGap } = options;
+  const workers = Math.ceil(concurrency.peak);
+  const window = new LoadWindow(options, workers);
 
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    graceTimer = setTimeout(() => inFlight.abort(), graceMs);
-  };
-  const durationTimer = durationMs === undefined ? undefined : setTimeout(stop, durationMs);
-  signal.addEventListener('abort', stop, { once: true });
-
-  const worker = async () => {
-    while (!stopping && (requests === undefined || sent < requests)) {
-      sent += 1;
-      const startedAt = performance.now();
-      try {
-        const response = await send(inFlight.signal);
-        onResponse(performance.now() - startedAt, response);
-      } catch (error) {
-        if (inFlight.signal.aborted) unfinished += 1;
-        else onFailure(error, performance.now() - startedAt);
+  const worker = async (index: number) => {
+    while (!window.stopping && window.budgetLeft) {
+      if (index >= Math.round(concurrency.levelAt(performance.now() - window.startedAt))) {
+        await window.pause(RAMP_POLL_MS);
+        continue;
       }
+      await window.request();
+      if (idleGap) await window.pause(idleGap());
     }
   };
 
-  const startedAt = performance.now();
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(Array.from({ length: workers }, (_, index) => worker(index)));
   } finally {
-    clearTimeout(durationTimer);
-    clearTimeout(graceTimer);
-    signal.removeEventListener('abort', stop);
+    window.stop();
   }
-  return { elapsedMs: performance.now() - startedAt, sent, unfinished };
+  return window.finish();
 }
+
+export type ClosedLoadOutcome = LoadOutcome;

@@ -45,6 +45,16 @@ export function decodeHistogram(encoded: string): Histogram {
   return histogram;
 }
 
+/**
+ * One histogram holding every value of the encoded ones (from worker threads, or saved runs).
+ * HDR histograms with the same settings add bucket by bucket, so nothing is lost.
+ */
+export function mergeEncodedHistograms(encoded: readonly string[]): Histogram {
+  const merged = createHistogram();
+  for (const one of encoded) merged.add(decodeHistogram(one));
+  return merged;
+}
+
 export interface LatencySummary {
   count: number;
   min: number;

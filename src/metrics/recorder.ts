@@ -8,8 +8,13 @@ import { classifyError, classifyStatus } from './error-class.js';
 import { IntervalRecorder } from './time-series.js';
 
 export class VariantRecorder {
-  /** Time from sending a request to the end of its response body, for completed responses. */
+  /**
+   * Time to the end of the response body, for completed responses: from the intended start under
+   * the open model (coordinated-omission corrected), from the send under the closed model.
+   */
   readonly latency: Histogram = createHistogram();
+  /** Open model only: from the actual send, as a tool without the correction would report it. */
+  readonly uncorrectedLatency: Histogram = createHistogram();
   /** Time to open a connection (TCP, plus TLS for https), as the client saw it. */
   readonly connectTime: Histogram = createHistogram();
   completed = 0;
@@ -20,8 +25,9 @@ export class VariantRecorder {
   /** The current second's figures, for the time series; starts when the recorder is made. */
   readonly interval = new IntervalRecorder();
 
-  recordResponse(latencyMs: number, status: number, bytes: number): void {
+  recordResponse(latencyMs: number, status: number, bytes: number, uncorrectedMs?: number): void {
     recordMs(this.latency, latencyMs);
+    if (uncorrectedMs !== undefined) recordMs(this.uncorrectedLatency, uncorrectedMs);
     this.interval.recordResponse(latencyMs);
     this.completed += 1;
     this.bytesReceived += bytes;

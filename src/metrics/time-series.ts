@@ -17,6 +17,10 @@ export interface TimeSeriesPoint {
   connectionsOpened: number;
   /** Connections the client held open at the end of the interval. */
   openConnections: number;
+  /** Open model: the rate the schedule asked for in this interval (compare with `rps`). */
+  targetRps?: number;
+  /** The generator's event-loop delay p99 in this interval, ms (see load/self-check.ts). */
+  loopDelayP99?: number;
 }
 
 /** Collects one interval at a time; the runner calls `take()` once a second. */

@@ -4,9 +4,11 @@
  * losslessly, counts summed — so every renderer shows the whole run as it shows a single trial.
  */
 import type { TrialFigures, VariantResult } from '../result.js';
-import type { UpstreamCounters } from '../upstream/types.js';
+import type { Http2Counters, UpstreamCounters } from '../upstream/types.js';
 import type { ProcessStats } from './process-stats.js';
-import { createHistogram, decodeHistogram, encodeHistogram, summarize } from './histogram.js';
+import type { PoolWait } from './queue-sampler.js';
+import type { RouteFigures } from './route-latency.js';
+import { encodeHistogram, mergeEncodedHistograms, summarize } from './histogram.js';
 
 export function trialFigures(v: VariantResult): TrialFigures {
   const { p50, p90, p99, p999, max, mean } = v.latency;
@@ -17,8 +19,16 @@ export function trialFigures(v: VariantResult): TrialFigures {
 export function mergeTrials(trials: readonly VariantResult[]): VariantResult {
   const [first] = trials;
   const total = (pick: (v: VariantResult) => number) => trials.reduce((sum, v) => sum + pick(v), 0);
-  const latency = mergeHistograms(trials.map((v) => v.latencyHistogram));
-  const connectTime = mergeHistograms(trials.map((v) => v.connectTimeHistogram));
+  const latency = mergeEncodedHistograms(trials.map((v) => v.latencyHistogram));
+  const connectTime = mergeEncodedHistograms(trials.map((v) => v.connectTimeHistogram));
+  const uncorrected = everyTrial(trials, (v) => v.uncorrectedLatencyHistogram);
+  const uncorrectedLatency = uncorrected && mergeEncodedHistograms(uncorrected);
+  const http2 = everyTrial(trials, (v) => v.connections.http2);
+  const intended = everyTrial(trials, (v) => v.intendedRequests);
+  const poolWait = everyTrial(trials, (v) => v.poolWait);
+  const routes = everyTrial(trials, (v) => v.routes);
+  // One saturated trial makes the whole variant's figures suspect.
+  const saturated = trials.find((v) => v.saturated)?.saturated;
   const durationMs = total((v) => v.durationMs);
   const completed = total((v) => v.requests.completed);
   const agreement = trials.map((v) => v.connections.countsAgree);
@@ -45,6 +55,13 @@ export function mergeTrials(trials: readonly VariantResult[]): VariantResult {
       failedByClient: total((v) => v.connections.failedByClient),
       upstream: mergeUpstream(trials.map((v) => v.connections.upstream)),
       countsAgree: agreement.includes(undefined) ? undefined : agreement.every(Boolean),
+      ...(http2 && {
+        http2: {
+          sessionsOpened: http2.reduce((sum, h) => sum + h.sessionsOpened, 0),
+          goawaysReceived: http2.reduce((sum, h) => sum + h.goawaysReceived, 0),
+          peakStreamsPerSession: Math.max(...http2.map((h) => h.peakStreamsPerSession)),
+        },
+      }),
     },
     process: mergeProcess(trials.map((v) => v.process)),
     // One continuous series of measured time: each trial's seconds follow the previous trial's.
@@ -52,20 +69,43 @@ export function mergeTrials(trials: readonly VariantResult[]): VariantResult {
       const offset = trials.slice(0, i).reduce((sum, earlier) => sum + earlier.durationMs / 1000, 0);
       return v.timeSeries.map((point) => ({ ...point, t: Math.round((point.t + offset) * 1000) / 1000 }));
     }),
+    ...(uncorrectedLatency && { uncorrectedLatency: summarize(uncorrectedLatency), uncorrectedLatencyHistogram: encodeHistogram(uncorrectedLatency) }),
+    ...(saturated && { saturated }),
+    ...(intended && { intendedRequests: intended.reduce((sum, n) => sum + n, 0) }),
+    ...(poolWait && { poolWait: mergePoolWait(poolWait) }),
+    ...(routes && { routes: mergeRoutes(routes) }),
     trials: trials.map(trialFigures),
   };
 }
 
-function mergeHistograms(encoded: string[]) {
-  const merged = createHistogram();
-  for (const text of encoded) merged.add(decodeHistogram(text));
-  return merged;
+/** The field from every trial, or undefined when any trial lacks it (a partial figure would mislead). */
+function everyTrial<T>(trials: readonly VariantResult[], pick: (v: VariantResult) => T | undefined): T[] | undefined {
+  const values = trials.map(pick);
+  return values.every((value) => value !== undefined) ? (values as T[]) : undefined;
+}
+
+/** Means weighted by each trial's number of samples; the peak is the highest. */
+function mergePoolWait(waits: readonly PoolWait[]): PoolWait {
+  const samples = waits.reduce((sum, w) => sum + w.samples, 0);
+  const weighted = (pick: (w: PoolWait) => number) => (samples > 0 ? waits.reduce((sum, w) => sum + pick(w) * w.samples, 0) / samples : 0);
+  return { meanWaiting: weighted((w) => w.meanWaiting), peakWaiting: Math.max(...waits.map((w) => w.peakWaiting)), samples, estimatedMeanWaitMs: weighted((w) => w.estimatedMeanWaitMs) };
+}
+
+function mergeRoutes(perTrial: readonly Record<string, RouteFigures>[]): Record<string, RouteFigures> {
+  const paths = [...new Set(perTrial.flatMap((routes) => Object.keys(routes)))];
+  return Object.fromEntries(
+    paths.map((path) => {
+      const figures = perTrial.flatMap((routes) => (routes[path] ? [routes[path]] : []));
+      const histogram = mergeEncodedHistograms(figures.map((f) => f.latencyHistogram));
+      return [path, { count: figures.reduce((sum, f) => sum + f.count, 0), latency: summarize(histogram), latencyHistogram: encodeHistogram(histogram) }];
+    }),
+  );
 }
 
 /** Field-by-field sums of records of counts (request counts, errors by class, status codes). */
-function sumFields<T extends Record<string, number>>(records: readonly T[]): T {
+function sumFields<T extends object>(records: readonly T[]): T {
   const sums: Record<string, number> = {};
-  for (const record of records) for (const [key, n] of Object.entries(record)) sums[key] = (sums[key] ?? 0) + n;
+  for (const record of records) for (const [key, n] of Object.entries(record) as [string, number][]) sums[key] = (sums[key] ?? 0) + n;
   return sums as T;
 }
 
@@ -73,10 +113,14 @@ function mergeUpstream(counters: readonly (UpstreamCounters | undefined)[]): Ups
   if (counters.some((c) => c === undefined)) return undefined;
   const all = counters as UpstreamCounters[];
   // Counts add up; what is open at the end is the last trial's; peaks and extremes are the worst.
-  const sums = sumFields(all.map(({ requestsPerConnection, openConnections, peakOpenConnections, ...counts }) => counts));
+  const sums = sumFields(all.map(({ requestsPerConnection, openConnections, peakOpenConnections, peakInFlightPerConnection, http2, ...counts }) => counts));
   const accepted = sums.connectionsAccepted;
+  const peaksInFlight = all.map((c) => c.peakInFlightPerConnection);
+  const http2 = all.map((c) => c.http2);
   return {
     ...sums,
+    ...(!peaksInFlight.includes(undefined) && { peakInFlightPerConnection: Math.max(...(peaksInFlight as number[])) }),
+    ...(!http2.includes(undefined) && { http2: sumFields(http2 as Http2Counters[]) }),
     openConnections: all[all.length - 1].openConnections,
     peakOpenConnections: Math.max(...all.map((c) => c.peakOpenConnections)),
     requestsPerConnection: {

@@ -18,6 +18,8 @@ export interface ComparisonMetric {
   /** Undefined for figures that are neither better nor worse by themselves (connections opened). */
   lowerIsBetter: boolean | undefined;
   change: Change;
+  /** Shown only when some variant has the figure (e.g. the open model's uncorrected latency). */
+  optional?: boolean;
 }
 
 const latencyRow = (label: string, pick: (v: VariantResult) => number): ComparisonMetric => ({
@@ -73,6 +75,26 @@ export const comparisonMetrics: ComparisonMetric[] = [
     change: 'ratio',
   },
   {
+    // HTTP/2 streams multiplexed, or HTTP/1.1 requests pipelined: why one connection can carry more.
+    label: 'peak in flight per connection',
+    value: (v) => v.connections.upstream?.peakInFlightPerConnection,
+    cell: (v) => {
+      const peak = v.connections.upstream?.peakInFlightPerConnection;
+      if (peak === undefined) return '—';
+      const http2 = v.connections.upstream?.http2;
+      return http2?.sessions ? `${formatCount(peak)} (HTTP/2, ${formatCount(http2.sessions)} session${http2.sessions === 1 ? '' : 's'})` : formatCount(peak);
+    },
+    lowerIsBetter: false,
+    change: 'none',
+  },
+  {
+    label: 'waiting for a connection',
+    value: (v) => v.poolWait?.estimatedMeanWaitMs,
+    cell: (v) => (v.poolWait ? `${v.poolWait.meanWaiting.toFixed(1)} (≈ ${formatDuration(v.poolWait.estimatedMeanWaitMs)} each)` : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+  },
+  {
     label: 'connect time p50',
     value: (v) => (v.connectTime.count ? v.connectTime.p50 : undefined),
     cell: (v) => (v.connectTime.count ? formatDuration(v.connectTime.p50) : '—'),
@@ -106,6 +128,22 @@ export const comparisonMetrics: ComparisonMetric[] = [
     cell: (v) => formatDuration(v.process.cpuUserMs + v.process.cpuSystemMs),
     lowerIsBetter: true,
     change: 'percent',
+  },
+  {
+    label: 'latency p99 uncorrected',
+    value: (v) => v.uncorrectedLatency?.p99,
+    cell: (v) => (v.uncorrectedLatency?.count ? formatDuration(v.uncorrectedLatency.p99) : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    optional: true,
+  },
+  {
+    label: 'generator kept up',
+    value: (v) => (v.saturated ? 0 : undefined),
+    cell: (v) => (v.saturated ? 'NO (saturated, see notes)' : 'yes'),
+    lowerIsBetter: false,
+    change: 'none',
+    optional: true,
   },
   {
     label: 'event-loop delay p99',
@@ -153,7 +191,9 @@ export function comparisonGrid(result: RunResult): ComparisonGrid | undefined {
   const baseline = result.variants.find((v) => v.name === result.baseline) ?? result.variants[0];
   if (!baseline) return undefined;
   const others = result.variants.filter((v) => v !== baseline);
-  const rows = comparisonMetrics.map((metric) => {
+  // Optional rows (e.g. uncorrected latency) appear only when some variant has the figure.
+  const metrics = comparisonMetrics.filter((metric) => !metric.optional || result.variants.some((v) => metric.value(v) !== undefined));
+  const rows = metrics.map((metric) => {
     const base = metric.value(baseline);
     return {
       label: metric.label,

@@ -2,6 +2,7 @@
 import type { RunResult } from '../result.js';
 import { renderComparisonTable } from './comparison.js';
 import { renderDistribution } from './distribution.js';
+import { renderRouteTable } from './routes.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
@@ -9,7 +10,8 @@ export function renderTerminalSummary(result: RunResult): string {
     `poolbench ${env.poolbench} — ${scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,
     `target ${result.targetUrl} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${env.cpuModel}`,
   ];
-  const sections = [heading.join('\n'), renderComparisonTable(result), ...result.variants.map(renderDistribution)];
+  const routes = renderRouteTable(result);
+  const sections = [heading.join('\n'), renderComparisonTable(result), ...(routes ? [routes] : []), ...result.variants.map(renderDistribution)];
   const notes = runNotes(result);
   if (notes.length) sections.push(notes.map((n) => `note: ${n}`).join('\n'));
   return sections.join('\n\n') + '\n';
@@ -26,6 +28,7 @@ export function runNotes(result: RunResult): string[] {
     if (up && v.connections.countsAgree === false) {
       notes.push(`${v.name}: the client counted ${v.connections.openedByClient} connections opened, the upstream ${up.connectionsAccepted} accepted`);
     }
+    if (v.saturated) notes.push(`${v.name}: the load generator could not keep up (${v.saturated.reason}); its figures measure the generator as much as the pool`);
     if (v.requests.unfinished > 0) notes.push(`${v.name}: ${v.requests.unfinished} request(s) were still in flight at the end and were abandoned`);
   }
   return notes;

@@ -70,7 +70,8 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   }
 
   const input = checked.value;
-  const load = input.load.duration === undefined && input.load.requests === undefined ? { ...input.load, duration: DEFAULT_DURATION_MS } : input.load;
+  const stagesDuration = input.load.stages?.reduce((sum, stage) => sum + stage.duration, 0);
+  const load = stagesDuration !== undefined ? { ...input.load, duration: stagesDuration } : input.load.duration === undefined && input.load.requests === undefined ? { ...input.load, duration: DEFAULT_DURATION_MS } : input.load;
   return {
     name: input.name,
     ...(input.description !== undefined && { description: input.description }),

@@ -92,9 +92,18 @@ export const LatencySchema = z.union([
 /** A latency in ms, or a distribution of them; a bare duration means `fixed`. */
 export type LatencyModel = z.output<typeof LatencySchema>;
 
+export const RouteSchema = z.strictObject({
+  path: z.string().startsWith('/', 'the path must start with /').describe('matched exactly against the request path, query string left out'),
+  weight: z.number().positive().describe('share of the requests the load sends to this path, relative to the other routes'),
+  latency: LatencySchema.describe('server think time for this path, on top of the network model'),
+  status: z.number().int().min(100).max(599).optional().describe('default: upstream.response.status'),
+  bodySize: size().optional().describe('default: upstream.response.bodySize'),
+});
+export type RouteConfig = z.output<typeof RouteSchema>;
+
 export const UpstreamSchema = z
   .strictObject({
-    protocol: z.enum(['http', 'https']).default('http').describe('http, or https with the test certificate in fixtures/tls'),
+    protocol: z.enum(['http', 'https', 'h2', 'h2c']).default('http').describe('http; https with the test certificate in fixtures/tls; h2: HTTP/2 over TLS (ALPN h2, falling back to http/1.1); h2c: cleartext HTTP/2'),
     rtt: duration().default(0).describe('simulated network round-trip time; a fresh connection costs one extra RTT, a TLS handshake its real round trips'),
     jitter: duration().default(0).describe('uniform random extra delay, 0..jitter, added to each simulated round trip'),
     tls: z
@@ -119,6 +128,17 @@ export const UpstreamSchema = z
       })
       .default({ timeout: 5000, hint: true, maxRequests: 0 }),
     maxConnections: nonNegativeInt().default(0).describe('connections accepted at once; beyond that, new ones are closed; 0 = no limit'),
+    h2: z
+      .strictObject({
+        maxConcurrentStreams: positiveInt().default(100).describe('SETTINGS_MAX_CONCURRENT_STREAMS the server announces: streams one session may have open at once'),
+      })
+      .default({ maxConcurrentStreams: 100 })
+      .describe('HTTP/2 settings, for protocol h2 and h2c'),
+    routes: z
+      .array(RouteSchema)
+      .min(1, 'give at least one route, or leave routes out')
+      .optional()
+      .describe('per-path response models; the load picks a path per request by weight. Other paths get `response` and `latency`'),
   });
 export type UpstreamConfig = z.output<typeof UpstreamSchema>;
 
@@ -130,7 +150,25 @@ export const LoadSchema = z.strictObject({
   duration: duration(1).optional().describe('how long to measure each variant; the default is 10s unless `requests` is given'),
   requests: positiveInt().optional().describe('stop each variant after this many requests'),
   warmup: duration().default(0).describe('load sent before measuring starts, excluded from the figures'),
-});
+  model: z.enum(['closed', 'open']).default('closed').describe('closed: `concurrency` workers send back to back; open: requests start at a constant arrival `rate`, whatever the responses do'),
+  rate: z.number().positive().optional().describe('open model: requests started per second (the first stage starts from it; default 0 with stages)'),
+  maxInFlight: positiveInt().default(1000).describe('open model: requests in flight at most; later ones wait, and the wait counts in their latency'),
+  stages: z
+    .array(z.strictObject({ duration: duration(1), target: z.number().nonnegative().describe('rate (open) or concurrency (closed) reached at the end of the stage') }))
+    .min(1, 'stages needs at least one stage')
+    .optional()
+    .describe('ramps: each stage moves the rate (open) or concurrency (closed) linearly to its target; the measured duration is their sum'),
+  idleGap: LatencySchema.optional().describe('closed model: a pause between the end of a request and the next one of the same worker'),
+  saturation: z
+    .strictObject({
+      minRateRatio: z.number().min(0).max(1).default(0.95).describe('flag a variant whose achieved rate is below this share of the target rate'),
+      maxLoopDelay: duration().default(50).describe("flag a variant whose generator event-loop delay p99 is above this"),
+    })
+    .default({ minRateRatio: 0.95, maxLoopDelay: 50 }),
+})
+  .refine((l) => l.model !== 'open' || l.rate !== undefined || l.stages !== undefined, { path: ['rate'], error: 'the open model needs a rate (or stages)' })
+  .refine((l) => l.model !== 'open' || l.idleGap === undefined, { path: ['idleGap'], error: 'idleGap applies to the closed model only; the open model schedules by rate' })
+  .refine((l) => l.stages === undefined || l.duration === undefined, { path: ['duration'], error: 'give either duration or stages: with stages the duration is their sum' });
 export type LoadConfig = z.output<typeof LoadSchema>;
 
 export const RequestSchema = z.strictObject({
@@ -166,6 +204,9 @@ export const UndiciVariantSchema = z.strictObject({
   connectTimeout: duration(1).optional().describe('TCP+TLS connect timeout (undici default 10s)'),
   headersTimeout: duration(1).optional().describe('time to the response headers (undici default 300s)'),
   bodyTimeout: duration(1).optional().describe('idle time between body chunks (undici default 300s)'),
+  blocking: z.boolean().optional().describe("undici's request option: true (its default for GET) sends nothing behind a request on its connection until that request's response headers arrive, so pipelining > 1 pipelines nothing; false pipelines for real"),
+  protocol: z.enum(['h1', 'h2']).default('h1').describe('h2: allowH2 over TLS (ALPN), useH2c over cleartext; streams multiplex only with pipelining > 1'),
+  maxConcurrentStreams: positiveInt().optional().describe('HTTP/2 streams per connection (undici default 100; the server\'s SETTINGS may lower it)'),
 });
 
 export const NodeHttpVariantSchema = z.strictObject({
@@ -177,25 +218,45 @@ export const NodeHttpVariantSchema = z.strictObject({
   scheduling: z.enum(['lifo', 'fifo']).optional().describe('which free socket is reused first (node default lifo)'),
 });
 
+export const NodeHttp2VariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('node-http2'),
+  keepAlive: z.literal(true, { error: 'node-http2 sessions always stay open; remove keepAlive: false' }).default(true),
+  sessions: positiveInt().default(1).describe('HTTP/2 sessions (connections) open at once'),
+  maxStreamsPerSession: positiveInt().default(100).describe('streams in flight per session; the server\'s SETTINGS may lower it'),
+});
+
 export const FetchVariantSchema = z.strictObject({
   ...common,
   client: z.literal('fetch'),
 });
 
-export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema]);
+export const AutocannonVariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('autocannon'),
+  connections: positiveInt().default(10).describe('connections autocannon keeps open (keep-alive is always on)'),
+  pipelining: positiveInt().default(1).describe('requests in flight per connection'),
+  rate: z.number().positive().optional().describe('requests per second over all connections; absent: as fast as possible'),
+});
+
+export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, NodeHttp2VariantSchema, FetchVariantSchema, AutocannonVariantSchema]);
 export type VariantInput = z.output<typeof VariantSchema>;
 export type UndiciVariant = Omit<z.output<typeof UndiciVariantSchema>, 'matrix'>;
 export type NodeHttpVariant = Omit<z.output<typeof NodeHttpVariantSchema>, 'matrix'>;
+export type NodeHttp2Variant = Omit<z.output<typeof NodeHttp2VariantSchema>, 'matrix'>;
 export type FetchVariant = Omit<z.output<typeof FetchVariantSchema>, 'matrix'>;
+export type AutocannonVariant = Omit<z.output<typeof AutocannonVariantSchema>, 'matrix'>;
 /** A variant after matrix expansion: no `matrix`, a unique name. */
-export type Variant = UndiciVariant | NodeHttpVariant | FetchVariant;
+export type Variant = UndiciVariant | NodeHttpVariant | NodeHttp2Variant | FetchVariant | AutocannonVariant;
 export type ClientKind = Variant['client'];
 
 /** Per client kind, the schema of its variant: the loader checks matrix keys against it. */
 export const variantSchemas = {
   undici: UndiciVariantSchema,
   'node-http': NodeHttpVariantSchema,
+  'node-http2': NodeHttp2VariantSchema,
   fetch: FetchVariantSchema,
+  autocannon: AutocannonVariantSchema,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +268,7 @@ export const ScenarioSchema = z.strictObject({
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
   target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
-  load: LoadSchema.default({ concurrency: 10, warmup: 0 }),
+  load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
   thresholds: thresholds('every variant'),

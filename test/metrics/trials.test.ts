@@ -28,3 +28,15 @@ test('each trial\'s own figures are kept, in order', () => {
   assert.deepEqual(merged.trials?.map((t) => t.p50), trials.map((t) => t.latency.p50));
   assert.deepEqual(merged.trials?.map((t) => t.completed), [50, 50]);
 });
+
+test('one saturated trial marks the merged variant saturated; pool wait is weighted by samples', () => {
+  const calm = { ...variantResult('v', spread(50, 10, 20)), poolWait: { meanWaiting: 1, peakWaiting: 2, samples: 10, estimatedMeanWaitMs: 5 } };
+  const busy = {
+    ...variantResult('v', spread(50, 10, 20)),
+    saturated: { reason: 'event-loop delay', loopDelayP99Ms: 80 },
+    poolWait: { meanWaiting: 4, peakWaiting: 9, samples: 30, estimatedMeanWaitMs: 9 },
+  };
+  const merged = mergeTrials([calm, busy]);
+  assert.deepEqual(merged.saturated, busy.saturated);
+  assert.deepEqual(merged.poolWait, { meanWaiting: 3.25, peakWaiting: 9, samples: 40, estimatedMeanWaitMs: 8 });
+});

@@ -8,6 +8,9 @@ import { ExitCode } from '../../src/exit-codes.js';
 import { DEFAULT_DURATION_MS, loadScenarioFile, parseScenario } from '../../src/scenario/load.js';
 import { defaultUpstream, type UndiciVariant } from '../../src/scenario/schema.js';
 
+/** The load model's defaults (load/): the closed model, and the generator's self-check bounds. */
+const LOAD_DEFAULTS = { model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } };
+
 describe('parseScenario accepts good input', () => {
   it('fills the defaults of a minimal scenario', () => {
     const scenario = parseScenario('name: minimal\nvariants:\n  - {name: pool, client: undici}\n', 'minimal.yaml');
@@ -15,15 +18,15 @@ describe('parseScenario accepts good input', () => {
       name: 'minimal',
       upstream: defaultUpstream(),
       request: { method: 'GET', path: '/', headers: {} },
-      load: { concurrency: 10, warmup: 0, duration: DEFAULT_DURATION_MS },
-      variants: [{ name: 'pool', client: 'undici', keepAlive: true, pipelining: 1 }],
+      load: { concurrency: 10, warmup: 0, duration: DEFAULT_DURATION_MS, ...LOAD_DEFAULTS },
+      variants: [{ name: 'pool', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1' }],
       baseline: 'pool',
     });
   });
 
   it('does not invent a duration when a request count is given', () => {
     const scenario = parseScenario('name: x\nload: {requests: 500}\nvariants: [{name: a, client: fetch}]\n', 'x.yaml');
-    assert.deepEqual(scenario.load, { concurrency: 10, warmup: 0, requests: 500 });
+    assert.deepEqual(scenario.load, { concurrency: 10, warmup: 0, requests: 500, ...LOAD_DEFAULTS });
   });
 
   it('converts human durations and sizes to milliseconds and bytes', () => {
@@ -97,6 +100,7 @@ describe('matrix expansion', () => {
       client: 'undici',
       keepAlive: true,
       keepAliveTimeout: 2000,
+      protocol: 'h1',
       connections: 10,
       pipelining: 4,
     });

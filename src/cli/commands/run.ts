@@ -7,6 +7,7 @@ import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { ReportFormat } from '../../report/index.js';
+import { renderFindings } from '../../report/findings.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { writeReportFormat } from '../report-files.js';
@@ -22,6 +23,8 @@ export interface RunCommandOptions {
   quiet?: boolean;
   /** Report files to write beside the JSON report. */
   format?: ReportFormat[];
+  /** Exit 0 even when a variant's generator could not keep up (the flag stays in the report). */
+  allowSaturation?: boolean;
   repeat: string;
   set: string[];
   baseline?: string;
@@ -63,6 +66,8 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   // GitHub Actions shows this file on the run's summary page.
   if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
   io.stdout.write(renderTerminalSummary(result));
+  const findings = renderFindings(result.findings);
+  if (findings) io.stdout.write(`\n${findings}`);
   for (const path of written) io.stderr.write(`report: ${path}\n`);
   if (options.saveBaseline && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
   else if (options.saveBaseline) {
@@ -73,10 +78,13 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
 
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
+  const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
   const verdict = evaluateGate(result, baseline, { minEffectPercent, baselineLabel: options.baseline });
-  if (verdict.thresholds.length === 0 && !verdict.comparison) return ExitCode.Success;
+  if (verdict.thresholds.length === 0 && !verdict.comparison) return saturated ? ExitCode.GeneratorSaturated : ExitCode.Success;
   io.stdout.write('\n' + renderGateTable(verdict));
   if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGateMarkdown(verdict));
+  // Figures from a generator that could not keep up are not to be trusted: that comes first.
+  if (saturated) return ExitCode.GeneratorSaturated;
   const code = gateExitCode(verdict);
   if (code !== ExitCode.Success && !options.fail) {
     io.stderr.write(`--no-fail: the gate failed (exit code ${code}), exiting 0\n`);

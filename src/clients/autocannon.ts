@@ -1,0 +1,86 @@
+/**
+ * autocannon as a client kind: HTTP/1.1 at the highest throughput Node can drive, through
+ * autocannon's programmatic API (its own HTTP parser, keep-alive always on, pipelining). It
+ * generates its own load, so it drives the window itself (`drive`) instead of being called per
+ * request; every response still reaches poolbench's recorder with autocannon's own latency
+ * figure (ms, from the request's write), so histograms, errors and time series are poolbench's.
+ *
+ * Connections are counted through the `net.client.socket` diagnostics channel: process-wide, which
+ * is safe because poolbench runs one variant at a time and autocannon opens only plain net/tls
+ * sockets to the target.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import autocannon from 'autocannon';
+import type { AutocannonVariant } from '../scenario/schema.js';
+import type { ClientConnectionCounts, ClientFactory } from './types.js';
+import type { LoadOptions, LoadOutcome } from '../load/window.js';
+import { PoolbenchError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { autocannonVersion } from '../package-info.js';
+
+const SOCKET_CREATED = 'net.client.socket';
+
+export const createAutocannonClient: ClientFactory<AutocannonVariant> = (variant, target, onConnect) => {
+  const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
+  const port = Number(new URL(target.origin).port);
+  const onSocket = (message: unknown) => {
+    const socket = (message as { socket: Socket }).socket;
+    const startedAt = performance.now();
+    socket.once('connect', () => {
+      if (socket.remotePort !== port) return;
+      counts.opened += 1;
+      onConnect(performance.now() - startedAt);
+      socket.once('close', () => (counts.closed += 1));
+    });
+  };
+  diagnosticsChannel.subscribe(SOCKET_CREATED, onSocket);
+
+  const { method, headers, body } = target.request;
+  return {
+    library: `autocannon ${autocannonVersion}`,
+    send() {
+      return Promise.reject(new PoolbenchError('autocannon drives its own load; it cannot send single requests', { code: 'POOLBENCH_ENGINE', exitCode: ExitCode.RunError }));
+    },
+    drive(options: LoadOptions): Promise<LoadOutcome> {
+      const { durationMs, requests, signal, onResponse, onFailure } = options;
+      return new Promise((resolve, reject) => {
+        const startedAt = performance.now();
+        const instance = autocannon(
+          {
+            url: target.origin + target.request.path,
+            method,
+            headers,
+            body,
+            connections: variant.connections,
+            pipelining: variant.pipelining,
+            ...(variant.rate !== undefined && { overallRate: variant.rate }),
+            ...(requests !== undefined ? { amount: requests } : { duration: (durationMs ?? 0) / 1000 }),
+            // A variant's requests never leave the window: autocannon's own timeout would count as
+            // an error what poolbench counts as unfinished.
+            timeout: 3600,
+            tlsOptions: { ca: target.ca },
+          },
+          (error, result) => {
+            signal.removeEventListener('abort', stop);
+            if (error) return reject(error);
+            const sent = result.requests.sent;
+            const settled = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] + result.errors;
+            // Requests still in flight when autocannon stops are dropped by it: unfinished, as poolbench counts them.
+            resolve({ elapsedMs: performance.now() - startedAt, sent, unfinished: Math.max(sent - settled, 0) });
+          },
+        );
+        // The typings leave out the client autocannon passes first.
+        (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, bytes: number, ms: number) => onResponse(ms, { status, bytes }));
+        instance.on('reqError', (error) => onFailure(error, 0));
+        const stop = () => instance.stop();
+        if (signal.aborted) stop();
+        else signal.addEventListener('abort', stop, { once: true });
+      });
+    },
+    connections: () => ({ ...counts }),
+    async close() {
+      diagnosticsChannel.unsubscribe(SOCKET_CREATED, onSocket);
+    },
+  };
+};

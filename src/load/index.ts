@@ -1,0 +1,30 @@
+/**
+ * Load model -> implementation: the runner asks for a scenario's load and gets its outcome,
+ * whichever model the scenario chose (`load.model`, closed by default).
+ */
+import type { LoadConfig } from '../scenario/schema.js';
+import { createLatencySampler } from '../upstream/latency.js';
+import { runClosedLoad } from './closed.js';
+import { runOpenLoad } from './open.js';
+import { Ramp } from './ramp.js';
+import type { LoadOptions, LoadOutcome } from './window.js';
+
+/** The level (rate or concurrency) a load follows over the measured window. */
+export function rampOf(load: LoadConfig): Ramp {
+  const start = load.model === 'open' ? (load.rate ?? 0) : load.concurrency;
+  return new Ramp(start, load.stages);
+}
+
+/** Warm-up holds the level the measured window starts from (or its first target, if that is 0). */
+function warmupRamp(load: LoadConfig): Ramp {
+  const start = rampOf(load).levelAt(0);
+  return new Ramp(start > 0 ? start : (load.stages?.[0].target ?? 0));
+}
+
+export function runLoad(load: LoadConfig, options: LoadOptions & { warmup?: boolean }): Promise<LoadOutcome> {
+  const ramp = options.warmup ? warmupRamp(load) : rampOf(load);
+  if (load.model === 'open') return runOpenLoad({ ...options, rate: ramp, maxInFlight: load.maxInFlight });
+  return runClosedLoad({ ...options, concurrency: ramp, idleGap: load.idleGap === undefined ? undefined : createLatencySampler(load.idleGap) });
+}
+
+export type { LoadOptions, LoadOutcome } from './window.js';

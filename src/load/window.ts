@@ -1,0 +1,110 @@
+/**
+ * The measured window every load model shares: when to stop sending (duration, request budget,
+ * abort signal) and what happens to requests still in flight then. They get a grace period to
+ * finish (their latency counts: they started inside the window); after it they are aborted and
+ * counted as unfinished, never as errors, so a hung upstream cannot hang the run.
+ */
+import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Response } from '../clients/types.js';
+
+/** What every load model is given. */
+export interface LoadOptions {
+  durationMs?: number;
+  requests?: number;
+  /** Stop sending (Ctrl-C, upstream crash). */
+  signal: AbortSignal;
+  /** How long in-flight requests may take to finish once the loop stops. */
+  graceMs: number;
+  send(signal: AbortSignal): Promise<Response>;
+  /**
+   * A response arrived. `latencyMs` counts from the request's intended start (the open model's
+   * schedule) or from its send (the closed model); `uncorrectedMs`, from its actual send, is
+   * given only by models where the two differ.
+   */
+  onResponse(latencyMs: number, response: Response, uncorrectedMs?: number): void;
+  onFailure(error: unknown, latencyMs: number): void;
+}
+
+export interface LoadOutcome {
+  /** From the first request sent to the last one settled. */
+  elapsedMs: number;
+  sent: number;
+  /** In flight when the loop stopped and aborted after the grace period. */
+  unfinished: number;
+  /** Open model: requests the schedule asked for before the stop; `sent` falls short when the generator fell behind. */
+  intended?: number;
+}
+
+export class LoadWindow {
+  /** Aborted when sending must stop; sleeps and schedules listen to it. */
+  private readonly stopper = new AbortController();
+  /** Aborted when the grace period is over; every request in flight listens to it. */
+  private readonly abandoner = new AbortController();
+  private readonly durationTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly onAbort = () => this.stop();
+  readonly startedAt = performance.now();
+  /** When sending stopped; Infinity while it goes on. */
+  stoppedAt = Infinity;
+  sent = 0;
+  unfinished = 0;
+
+  constructor(private readonly options: LoadOptions, maxInFlight: number) {
+    // Every request in flight listens on one signal; that is by design, not a leak.
+    setMaxListeners(maxInFlight + 10, this.abandoner.signal);
+    setMaxListeners(maxInFlight + 10, this.stopper.signal);
+    if (options.signal.aborted) this.stop();
+    options.signal.addEventListener('abort', this.onAbort, { once: true });
+    if (options.durationMs !== undefined) this.durationTimer = setTimeout(() => this.stop(), options.durationMs);
+  }
+
+  get stopping(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
+  get stopSignal(): AbortSignal {
+    return this.stopper.signal;
+  }
+
+  /** True while the request budget allows one more request. */
+  get budgetLeft(): boolean {
+    return this.options.requests === undefined || this.sent < this.options.requests;
+  }
+
+  stop(): void {
+    if (this.stopping) return;
+    this.stoppedAt = performance.now();
+    this.stopper.abort();
+    this.graceTimer = setTimeout(() => this.abandoner.abort(), this.options.graceMs);
+  }
+
+  /** Waits `ms`, or less when the window stops first. */
+  async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.stopper.signal }).catch(() => {});
+  }
+
+  /** Sends one request and records it; `intendedAt` is when the schedule wanted it sent. */
+  async request(intendedAt?: number): Promise<void> {
+    const { send, onResponse, onFailure } = this.options;
+    this.sent += 1;
+    const sentAt = performance.now();
+    try {
+      const response = await send(this.abandoner.signal);
+      const endedAt = performance.now();
+      if (intendedAt === undefined) onResponse(endedAt - sentAt, response);
+      else onResponse(endedAt - intendedAt, response, endedAt - sentAt);
+    } catch (error) {
+      if (this.abandoner.signal.aborted) this.unfinished += 1;
+      else onFailure(error, performance.now() - (intendedAt ?? sentAt));
+    }
+  }
+
+  /** Releases the timers and the caller's signal; returns the outcome so far. */
+  finish(intended?: number): LoadOutcome {
+    clearTimeout(this.durationTimer);
+    clearTimeout(this.graceTimer);
+    this.options.signal.removeEventListener('abort', this.onAbort);
+    return { elapsedMs: performance.now() - this.startedAt, sent: this.sent, unfinished: this.unfinished, ...(intended !== undefined && { intended }) };
+  }
+}
