@@ -45,6 +45,21 @@ export interface ConnectionFigures {
   http2?: ClientHttp2Counts;
 }
 
+/** One trial's headline figures (`--repeat`): the samples the gate's statistics compare. */
+export interface TrialFigures {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  rps: number;
+  completed: number;
+  errors: number;
+  connectionsOpened: number;
+  durationMs: number;
+}
+
 export interface VariantResult {
   name: string;
   client: Variant['client'];
@@ -92,6 +107,8 @@ export interface VariantResult {
   attempts?: AttemptCounts;
   /** Losses in the upstream's timed fault windows (deploys, drains, refusals); absent without such windows. */
   faultWindows?: FaultWindowFigures;
+  /** With `--repeat N` (N > 1): each trial's figures, in the order run; the rest merges all trials. */
+  trials?: TrialFigures[];
 }
 
 export interface RunResult {

@@ -26,10 +26,13 @@ import { QueueSampler } from './metrics/queue-sampler.js';
 import { advise } from './advisor/index.js';
 import { FaultWindowRecorder } from './metrics/fault-windows.js';
 import { classifyStatus } from './metrics/error-class.js';
+import { mergeTrials } from './metrics/trials.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
   | { type: 'run-start'; targetUrl: string; variants: string[]; upstreamPid?: number }
+  /** With `repeat` > 1: a round of one trial per variant begins. */
+  | { type: 'round-start'; round: number; rounds: number }
   | { type: 'variant-start'; index: number; total: number; name: string; phase: 'warmup' | 'measure'; durationMs?: number; requests?: number }
   /** Once a second while measuring: the last second's point and the figures so far. */
   | { type: 'progress'; name: string; point: TimeSeriesPoint; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number; pool?: PoolState }
@@ -39,6 +42,11 @@ export interface RunOptions {
   /** Aborting stops the run; the reason (e.g. 'SIGINT') is recorded. */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Trials per variant (default 1), run in interleaved rounds (A B A B …) so that drift on a
+   * shared machine falls on every variant alike instead of on whichever ran last.
+   */
+  repeat?: number;
 }
 
 /** How long requests in flight at the end of a window may take before they are abandoned. */
@@ -55,7 +63,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   options.signal?.addEventListener('abort', forwardAbort, { once: true });
 
   let upstream: UpstreamGroup | undefined;
-  const variants: VariantResult[] = [];
+  const rounds = options.repeat ?? 1;
+  const trials: VariantResult[][] = scenario.variants.map(() => []);
   let interruption: RunResult['interruption'];
   try {
     let target: Target;
@@ -73,11 +82,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
     emit({ type: 'run-start', targetUrl: target.origin, variants: scenario.variants.map((v) => v.name), upstreamPid: upstream?.pid });
 
-    for (const [index, variant] of scenario.variants.entries()) {
-      if (stopper.signal.aborted) break;
-      const result = await runVariant(scenario, variant, index, target, upstream, stopper.signal, emit);
-      variants.push(result);
-      emit({ type: 'variant-end', result });
+    rounds: for (let round = 0; round < rounds; round++) {
+      if (rounds > 1) emit({ type: 'round-start', round: round + 1, rounds });
+      for (const [index, variant] of scenario.variants.entries()) {
+        if (stopper.signal.aborted) break rounds;
+        const result = await runVariant(scenario, variant, index, target, upstream, stopper.signal, emit);
+        trials[index].push(result);
+        emit({ type: 'variant-end', result });
+      }
     }
   } catch (error) {
     if (!stopper.signal.aborted) throw error;
@@ -88,6 +100,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 
   if (stopper.signal.aborted) interruption = describeInterruption(stopper.signal.reason);
+  const variants = trials.filter((runs) => runs.length > 0).map((runs) => (rounds > 1 ? mergeTrials(runs) : runs[0]));
   const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario,

@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io.js';
-import { runCommand } from './commands/run.js';
+import { runCommand, type RunCommandOptions } from './commands/run.js';
+import { compareCommand, type CompareCommandOptions } from './commands/compare.js';
 import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { reportCommand } from './commands/report.js';
@@ -31,7 +32,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-q, --quiet', 'print only the final table, no progress lines')
     .option('-f, --format <list>', `also write these reports beside the JSON one, comma-separated: ${reportFormats.join(', ')}`, parseFormatList)
     .option('--allow-saturation', `exit 0 even when the load generator could not keep up (otherwise ${ExitCode.GeneratorSaturated})`)
-    .action(async (file: string, options: { out?: string; quiet?: boolean; format?: ReportFormat[]; allowSaturation?: boolean }) => {
+    .option('--repeat <n>', 'trials per variant, interleaved (A B A B …); the gate tests significance across them', '1')
+    .option('--set <key=value>', 'override a scenario value before validation, e.g. upstream.latency=13ms (repeatable)', collect, [])
+    .option('--baseline <file>', 'compare with a saved report; exit 100 on a significant regression')
+    .option('--save-baseline <file>', 'also write the report here, for later --baseline runs')
+    .option('--min-effect <percent>', 'the smallest change the baseline comparison counts', '5%')
+    .option('--no-fail', 'report failed thresholds and regressions but exit 0')
+    .action(async (file: string, options: RunCommandOptions) => {
       exitCode = await runCommand(file, options, io);
     });
 
@@ -43,6 +50,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .action(async (file: string, options: { format: ReportFormat; out?: string }) => {
       exitCode = await reportCommand(file, options, io);
+    });
+
+  program
+    .command('compare')
+    .description('compare two JSON reports, per variant and metric: better, worse or no significant change')
+    .argument('<base>', 'the baseline report (JSON)')
+    .argument('<current>', 'the report to judge (JSON)')
+    .option('--min-effect <percent>', 'the smallest change that counts', '5%')
+    .addOption(new Option('--format <format>', 'output format').choices(['terminal', 'markdown']).default('terminal'))
+    .option('--no-fail', 'report regressions but exit 0')
+    .action(async (base: string, current: string, options: CompareCommandOptions) => {
+      exitCode = await compareCommand(base, current, options, io);
     });
 
   program
@@ -92,6 +111,11 @@ function parseFormatList(value: string): ReportFormat[] {
   const unknown = formats.filter((f) => !(reportFormats as string[]).includes(f));
   if (unknown.length || !formats.length) throw new InvalidArgumentError(`expected a comma-separated list of ${reportFormats.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
   return formats as ReportFormat[];
+}
+
+/** Commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** The one place errors become text and exit codes: user errors without a stack, bugs with one. */

@@ -247,7 +247,7 @@ export function describeChange(metric: ComparisonMetric, base: number | undefine
   return `${signed(percent)} % ${better ? 'better' : 'worse'}`;
 }
 
-const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+export const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 export function columnTitle(v: VariantResult, isBaseline: boolean): string {
   return `${v.name}${isBaseline ? ' (baseline)' : ''}${v.partial ? ' [partial]' : ''}`;

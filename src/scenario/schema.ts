@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value.js';
 import { parseDuration, parseSize } from './units.js';
+import { parseThreshold } from '../gate/threshold.js';
 
 interface QuantityKind {
   parse(value: string | number): number | undefined;
@@ -60,6 +61,15 @@ export function size() {
     belowMin: (bytes) => `the size must not be negative, but is ${bytes} bytes`,
     describe: 'a size: a number of bytes, or a string such as 512b, 64kb, 1mb (1kb = 1024 bytes)',
   });
+}
+
+/** Threshold expressions, kept as written (reports quote them); each is checked where it stands. */
+function thresholds(appliesTo: string) {
+  const expression = z.string().superRefine((text, ctx) => {
+    const parsed = parseThreshold(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+  return z.array(expression).optional().describe(`checks on ${appliesTo}'s figures, e.g. ['p99 < 50ms', 'errors < 0.1%', 'p50 vs baseline < -30%']; a failed one exits with code 99`);
 }
 
 const positiveInt = () => z.number().int().positive();
@@ -305,6 +315,7 @@ const named = {
   name: z.string().min(1, 'a variant needs a name'),
   keepAlive: z.boolean().default(true).describe('reuse connections between requests'),
   matrix,
+  thresholds: thresholds('this variant'),
 };
 
 /** Every client poolbench sends requests through; not autocannon, which drives its own sockets. */
@@ -391,6 +402,7 @@ export const ScenarioSchema = z.strictObject({
   load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
+  thresholds: thresholds('every variant'),
 });
 export type ScenarioInput = z.output<typeof ScenarioSchema>;
 
@@ -410,6 +422,8 @@ export interface Scenario {
   variants: Variant[];
   /** The name of the baseline variant (always one of `variants`). */
   baseline: string;
+  /** Threshold expressions every variant must meet (variants may add their own). */
+  thresholds?: string[];
 }
 
 /** The upstream a scenario gets when it names neither `upstream` nor `target`. */
