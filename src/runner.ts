@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { Scenario, Variant } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
+import { RunFailedError } from './errors.js';
 import { faultWindows, startUpstreams, type UpstreamGroup } from './upstream/instances.js';
 import { createClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
@@ -66,6 +67,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const rounds = options.repeat ?? 1;
   const trials: VariantResult[][] = scenario.variants.map(() => []);
   let interruption: RunResult['interruption'];
+  let failure: unknown;
   try {
     let target: Target;
     if (scenario.upstream) {
@@ -92,8 +94,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       }
     }
   } catch (error) {
-    if (!stopper.signal.aborted) throw error;
     // An error caused by stopping (e.g. a counters request to a dead upstream) is the stop itself.
+    if (!stopper.signal.aborted) failure = error;
   } finally {
     options.signal?.removeEventListener('abort', forwardAbort);
     await upstream?.stop();
@@ -101,6 +103,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   if (stopper.signal.aborted) interruption = describeInterruption(stopper.signal.reason);
   const variants = trials.filter((runs) => runs.length > 0).map((runs) => (rounds > 1 ? mergeTrials(runs) : runs[0]));
+  if (failure !== undefined) {
+    if (variants.length === 0) throw failure; // nothing measured, nothing to keep
+    interruption = { reason: 'error', message: failure instanceof Error ? failure.message : String(failure) };
+  }
   const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario,
@@ -114,6 +120,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     variants,
   };
   result.findings = advise(result);
+  if (failure !== undefined) throw new RunFailedError(failure, result);
   return result;
 }
 

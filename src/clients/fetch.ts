@@ -6,6 +6,7 @@
  * channel's before/after messages share no identity to pair them by.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { FetchVariant } from '../scenario/schema.js';
 import type { ClientFactory, ClientConnectionCounts } from './types.js';
@@ -16,8 +17,24 @@ import { trackUndiciAttempts } from './attempts.js';
 const CONNECTED = 'undici:client:connected';
 const CONNECT_ERROR = 'undici:client:connectError';
 
+/**
+ * Whether Node was started trusting `ca`: the global fetch has no per-call CA, and Node reads
+ * NODE_EXTRA_CA_CERTS once at start-up. Being set is not enough (systems point it at their own
+ * bundle); the file must hold this certificate.
+ */
+function trustedAtStartup(ca: string): boolean {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return false;
+  const compact = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '');
+  try {
+    return compact(readFileSync(file, 'utf8')).includes(compact(ca));
+  } catch {
+    return false;
+  }
+}
+
 export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target) => {
-  if (target.origin.startsWith('https:') && target.ca && !process.env.NODE_EXTRA_CA_CERTS) {
+  if (target.origin.startsWith('https:') && target.ca && !trustedAtStartup(target.ca)) {
     // The global fetch offers no per-call CA; Node reads extra CAs only at start-up.
     throw new PoolbenchError('fetch cannot trust the bundled upstream\'s test certificate', {
       code: 'POOLBENCH_FETCH_TLS',

@@ -12,6 +12,7 @@ import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { writeReportFormat } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
+import { RunFailedError } from '../../errors.js';
 import { parseOverride } from '../../scenario/overrides.js';
 import { parseMinEffect, parseRepeat } from '../gate-options.js';
 import { readRunReport } from '../../gate/report-file.js';
@@ -49,8 +50,13 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     stopper.abort(signal);
   });
   let result;
+  let failure: unknown;
   try {
     result = await runScenario(scenario, { repeat, signal: stopper.signal, onEvent: progress.onEvent });
+  } catch (error) {
+    if (!(error instanceof RunFailedError)) throw error;
+    // What was measured before the failure is written like any partial run; the failure is reported after.
+    ({ result, failure } = error);
   } finally {
     stopListening();
     progress.stop();
@@ -76,6 +82,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     io.stderr.write(`baseline saved: ${baselinePath}\n`);
   }
 
+  if (failure !== undefined) throw failure;
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
   const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
