@@ -1,4 +1,5 @@
 import { ExitCode } from './exit-codes.js';
+import type { RunResult } from './result.js';
 
 /**
  * A failure the user can act on. The CLI prints `message` and `hint` without a stack trace and
@@ -48,4 +49,19 @@ export function formatProblem(p: ScenarioProblem): string {
   const path = p.path ? ` ${p.path}:` : '';
   const hint = p.hint ? ` (${p.hint})` : '';
   return `${where}${path} ${p.message}${hint}`;
+}
+
+/**
+ * A run that failed part-way: `result` holds what was measured before the failure, marked
+ * partial, so the caller can still write it; `failure` is what went wrong.
+ */
+export class RunFailedError extends Error {
+  readonly failure: unknown;
+  readonly result: RunResult;
+  constructor(failure: unknown, result: RunResult) {
+    super(`the run failed after ${result.variants.length} variant(s): ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
+    this.name = 'RunFailedError';
+    this.failure = failure;
+    this.result = result;
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * Every exit code poolbench can return, in one place. The README's table is generated from
- * the same meanings; a test checks the two agree. Codes for later gates are reserved now so
- * that scripts written today keep working (k6's ThresholdsHaveFailed = 99 is the model).
+ * the same meanings; a test checks the two agree. k6's ThresholdsHaveFailed = 99 is the model
+ * for the gate's codes; codes for later features are reserved so scripts written today keep working.
  */
 export const ExitCode = {
   /** The run finished and nothing failed. */
@@ -10,9 +10,9 @@ export const ExitCode = {
   RunError: 1,
   /** The scenario file or the command line is invalid; nothing was run. */
   InvalidInput: 2,
-  /** Reserved for the CI gate: a threshold in the scenario did not hold. */
+  /** The CI gate: a threshold in the scenario did not hold (outranks a regression when both happen). */
   ThresholdFailed: 99,
-  /** Reserved for the CI gate: a significant regression against a saved baseline. */
+  /** The CI gate: a significant regression against a saved baseline (`--baseline`, `compare`). */
   Regression: 100,
   /** The generator could not keep up (achieved rate or event-loop delay); `--allow-saturation` overrides. */
   GeneratorSaturated: 101,
@@ -28,8 +28,8 @@ export const exitCodeMeanings: Record<ExitCodeName, string> = {
   Success: 'the run finished and nothing failed',
   RunError: 'the run could not be carried out (upstream crashed, port in use, internal error)',
   InvalidInput: 'invalid scenario file or command line; nothing was run',
-  ThresholdFailed: 'reserved: a threshold did not hold',
-  Regression: 'reserved: a significant regression against the baseline',
+  ThresholdFailed: 'a threshold in the scenario did not hold (checked before the baseline: it wins when both fail)',
+  Regression: 'a significant regression against the baseline (`--baseline`, `compare`)',
   GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
   PlanUnmet: '`poolbench plan`: no pool size tried met the latency objectives and error budget at the target rate with headroom, or the fleet would open more connections than the upstream allows',
   Interrupted: 'interrupted by Ctrl-C / SIGTERM; a partial report was written',

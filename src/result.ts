@@ -10,6 +10,12 @@ import type { UpstreamCounters } from './upstream/types.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import type { Saturation } from './load/self-check.js';
 import type { InFlightSummary } from './metrics/in-flight.js';
+import type { ClientHttp2Counts } from './clients/types.js';
+import type { PoolWait } from './metrics/queue-sampler.js';
+import type { RouteFigures } from './metrics/route-latency.js';
+import type { Finding } from './advisor/types.js';
+import type { AttemptCounts } from './clients/attempts.js';
+import type { FaultWindowFigures } from './metrics/fault-windows.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -36,6 +42,23 @@ export interface ConnectionFigures {
   upstream?: UpstreamCounters;
   /** False when the client's open count and the upstream's accept count differ. */
   countsAgree?: boolean;
+  /** HTTP/2 clients that can tell (node-http2): sessions and streams as the client saw them. */
+  http2?: ClientHttp2Counts;
+}
+
+/** One trial's headline figures (`--repeat`): the samples the gate's statistics compare. */
+export interface TrialFigures {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  rps: number;
+  completed: number;
+  errors: number;
+  connectionsOpened: number;
+  durationMs: number;
 }
 
 export interface VariantResult {
@@ -79,6 +102,16 @@ export interface VariantResult {
   intendedRequests?: number;
   /** Requests in flight over the measured window, time-weighted (absent for engines that drive their own load). */
   inFlight?: InFlightSummary;
+  /** Requests waiting for a connection or stream, sampled; absent for clients that cannot tell. */
+  poolWait?: PoolWait;
+  /** Latency per request path, when the upstream has routes. */
+  routes?: Record<string, RouteFigures>;
+  /** Requests on the wire, retries included, and transport failures on reused vs fresh connections. */
+  attempts?: AttemptCounts;
+  /** Losses in the upstream's timed fault windows (deploys, drains, refusals); absent without such windows. */
+  faultWindows?: FaultWindowFigures;
+  /** With `--repeat N` (N > 1): each trial's figures, in the order run; the rest merges all trials. */
+  trials?: TrialFigures[];
 }
 
 export interface RunResult {
@@ -94,4 +127,6 @@ export interface RunResult {
   targetUrl: string;
   baseline: string;
   variants: VariantResult[];
+  /** What the advisor makes of the run's figures: settings to change, with the evidence. */
+  findings?: Finding[];
 }

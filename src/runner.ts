@@ -11,8 +11,8 @@ import { readFile } from 'node:fs/promises';
 import type { Scenario, Variant } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
-import type { UpstreamHandle } from './upstream/types.js';
-import { startUpstream } from './upstream/start.js';
+import { RunFailedError } from './errors.js';
+import { faultWindows, startUpstreams, type UpstreamGroup } from './upstream/instances.js';
 import { createClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
 import { VariantRecorder } from './metrics/recorder.js';
@@ -22,10 +22,19 @@ import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import { rampOf, runLoad } from './load/index.js';
 import { SelfCheck } from './load/self-check.js';
+import { createRoutePicker } from './load/routes.js';
+import { RouteLatencyRecorder } from './metrics/route-latency.js';
+import { QueueSampler } from './metrics/queue-sampler.js';
+import { advise } from './advisor/index.js';
+import { FaultWindowRecorder } from './metrics/fault-windows.js';
+import { classifyStatus } from './metrics/error-class.js';
+import { mergeTrials } from './metrics/trials.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
   | { type: 'run-start'; targetUrl: string; variants: string[]; upstreamPid?: number }
+  /** With `repeat` > 1: a round of one trial per variant begins. */
+  | { type: 'round-start'; round: number; rounds: number }
   | { type: 'variant-start'; index: number; total: number; name: string; phase: 'warmup' | 'measure'; durationMs?: number; requests?: number }
   /** Once a second while measuring: the last second's point and the figures so far. */
   | { type: 'progress'; name: string; point: TimeSeriesPoint; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number; pool?: PoolState }
@@ -35,6 +44,11 @@ export interface RunOptions {
   /** Aborting stops the run; the reason (e.g. 'SIGINT') is recorded. */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Trials per variant (default 1), run in interleaved rounds (A B A B …) so that drift on a
+   * shared machine falls on every variant alike instead of on whichever ran last.
+   */
+  repeat?: number;
 }
 
 /** How long requests in flight at the end of a window may take before they are abandoned. */
@@ -50,18 +64,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (options.signal?.aborted) forwardAbort();
   options.signal?.addEventListener('abort', forwardAbort, { once: true });
 
-  let upstream: UpstreamHandle | undefined;
-  const variants: VariantResult[] = [];
+  let upstream: UpstreamGroup | undefined;
+  const rounds = options.repeat ?? 1;
+  const trials: VariantResult[][] = scenario.variants.map(() => []);
   let interruption: RunResult['interruption'];
+  let failure: unknown;
   try {
     let target: Target;
     if (scenario.upstream) {
-      upstream = await startUpstream(scenario.upstream);
+      upstream = await startUpstreams(scenario.upstream);
       void upstream.exited.then(({ expected, code, signal }) => {
         if (!expected) stopper.abort(`upstream-exited: the bundled upstream exited unexpectedly (code ${code}, signal ${signal})`);
       });
       const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
-      target = { origin: upstream.url, ca, request: scenario.request };
+      target = { origin: upstream.url, origins: upstream.urls, ca, request: scenario.request };
     } else {
       const url = new URL(scenario.target!);
       const path = url.pathname !== '/' || url.search ? url.pathname + url.search : scenario.request.path;
@@ -69,22 +85,30 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
     emit({ type: 'run-start', targetUrl: target.origin, variants: scenario.variants.map((v) => v.name), upstreamPid: upstream?.pid });
 
-    for (const [index, variant] of scenario.variants.entries()) {
-      if (stopper.signal.aborted) break;
-      const result = await runVariant(scenario, variant, index, target, upstream, stopper.signal, emit);
-      variants.push(result);
-      emit({ type: 'variant-end', result });
+    rounds: for (let round = 0; round < rounds; round++) {
+      if (rounds > 1) emit({ type: 'round-start', round: round + 1, rounds });
+      for (const [index, variant] of scenario.variants.entries()) {
+        if (stopper.signal.aborted) break rounds;
+        const result = await runVariant(scenario, variant, index, target, upstream, stopper.signal, emit);
+        trials[index].push(result);
+        emit({ type: 'variant-end', result });
+      }
     }
   } catch (error) {
-    if (!stopper.signal.aborted) throw error;
     // An error caused by stopping (e.g. a counters request to a dead upstream) is the stop itself.
+    if (!stopper.signal.aborted) failure = error;
   } finally {
     options.signal?.removeEventListener('abort', forwardAbort);
     await upstream?.stop();
   }
 
   if (stopper.signal.aborted) interruption = describeInterruption(stopper.signal.reason);
-  return {
+  const variants = trials.filter((runs) => runs.length > 0).map((runs) => (rounds > 1 ? mergeTrials(runs) : runs[0]));
+  if (failure !== undefined) {
+    if (variants.length === 0) throw failure; // nothing measured, nothing to keep
+    interruption = { reason: 'error', message: failure instanceof Error ? failure.message : String(failure) };
+  }
+  const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario,
     environment: describeEnvironment(),
@@ -96,6 +120,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     baseline: scenario.baseline,
     variants,
   };
+  result.findings = advise(result);
+  if (failure !== undefined) throw new RunFailedError(failure, result);
+  return result;
 }
 
 async function runVariant(
@@ -103,7 +130,7 @@ async function runVariant(
   variant: Variant,
   index: number,
   target: Target,
-  upstream: UpstreamHandle | undefined,
+  upstream: UpstreamGroup | undefined,
   signal: AbortSignal,
   emit: (event: RunEvent) => void,
 ): Promise<VariantResult> {
@@ -111,7 +138,20 @@ async function runVariant(
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
   let inFlight = new InFlightGauge();
+  /** Losses inside the upstream's fault windows; set when measuring starts, as the windows count from then. */
+  let faultRecorder: FaultWindowRecorder | undefined;
+  const windows = scenario.upstream ? faultWindows(scenario.upstream) : [];
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+  // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
+  const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
+  let routeRecorder = new RouteLatencyRecorder();
+  const sendOnRoute = async (s: AbortSignal) => {
+    const path = pickRoute!();
+    const startedAt = performance.now();
+    const response = await client.send(path, s);
+    routeRecorder.record(path, performance.now() - startedAt);
+    return response;
+  };
   try {
     const loadOptions = {
       signal,
@@ -120,10 +160,16 @@ async function runVariant(
         // The gauge of the window the request started in, also when it settles after the swap.
         const gauge = inFlight;
         gauge.enter();
-        return client.send(target.request.path, s).finally(() => gauge.leave());
+        return (pickRoute ? sendOnRoute(s) : client.send(target.request.path, s)).finally(() => gauge.leave());
       },
-      onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
-      onFailure: (error: unknown) => recorder.recordFailure(error),
+      onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => {
+        recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs);
+        faultRecorder?.record(classifyStatus(response.status) === undefined, ms);
+      },
+      onFailure: (error: unknown, ms: number) => {
+        recorder.recordFailure(error);
+        faultRecorder?.record(false, ms);
+      },
     };
 
     if (load.warmup > 0) {
@@ -131,17 +177,22 @@ async function runVariant(
       await (client.drive?.({ ...loadOptions, durationMs: load.warmup }) ?? runLoad(load, { ...loadOptions, durationMs: load.warmup, warmup: true }));
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
+      routeRecorder = new RouteLatencyRecorder();
     }
 
     // Both sides count connections over the same window: the upstream's counters are zeroed and
     // the client's are read at the moment measuring starts.
     await upstream?.resetCounters();
     const connectionsBefore = client.connections();
+    const http2Before = client.http2?.();
+    const queueSampler = client.waiting ? new QueueSampler(client.waiting) : undefined;
+    const attemptsBefore = client.attempts?.();
     emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
     const sampler = new ProcessSampler();
     const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
     const measuringSince = performance.now();
     inFlight = new InFlightGauge(measuringSince);
+    if (windows.length > 0) faultRecorder = new FaultWindowRecorder(windows, measuringSince);
     const timeSeries: TimeSeriesPoint[] = [];
     let openedBeforeTick = connectionsBefore.opened;
     const tick = () => {
@@ -184,8 +235,12 @@ async function runVariant(
     const inFlightSummary = client.drive ? undefined : inFlight.summary();
     const saturated = selfCheck.verdict(outcome);
     const connectionsAfter = client.connections();
+    const attemptsAfter = client.attempts?.();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
     const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
+    const http2After = client.http2?.();
+    const throughputRps = outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0;
+    const poolWait = queueSampler?.stop(throughputRps);
 
     return {
       name: variant.name,
@@ -195,7 +250,7 @@ async function runVariant(
       partial: signal.aborted,
       durationMs: outcome.elapsedMs,
       requests: { sent: outcome.sent, completed: recorder.completed, failed: recorder.failed, unfinished: outcome.unfinished },
-      throughputRps: outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0,
+      throughputRps,
       bytesReceived: recorder.bytesReceived,
       latency: summarize(recorder.latency),
       latencyHistogram: encodeHistogram(recorder.latency),
@@ -211,12 +266,29 @@ async function runVariant(
         failedByClient: connectionsAfter.failed - connectionsBefore.failed,
         upstream: upstreamCounters,
         countsAgree: upstreamCounters ? upstreamCounters.connectionsAccepted === openedByClient : undefined,
+        ...(http2Before && http2After && {
+          http2: {
+            sessionsOpened: http2After.sessionsOpened - http2Before.sessionsOpened,
+            goawaysReceived: http2After.goawaysReceived - http2Before.goawaysReceived,
+            peakStreamsPerSession: http2After.peakStreamsPerSession,
+          },
+        }),
       },
+      ...(poolWait && { poolWait }),
+      ...(pickRoute && { routes: routeRecorder.figures() }),
       process: processStats,
       timeSeries,
       ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
       ...(inFlightSummary && { inFlight: inFlightSummary }),
       ...(saturated && { saturated }),
+      ...(attemptsBefore && attemptsAfter && {
+        attempts: {
+          attempts: attemptsAfter.attempts - attemptsBefore.attempts,
+          failedOnReused: attemptsAfter.failedOnReused - attemptsBefore.failedOnReused,
+          failedOnFresh: attemptsAfter.failedOnFresh - attemptsBefore.failedOnFresh,
+        },
+      }),
+      ...(faultRecorder && { faultWindows: faultRecorder.figures() }),
     };
   } finally {
     await client.close();

@@ -5,18 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenario, type RunEvent } from '../src/runner.js';
-import type { VariantResult } from '../src/result.js';
 import { decodeHistogram } from '../src/metrics/histogram.js';
+import { byName } from './helpers/results.js';
 import { scenarioFromYaml } from './helpers/scenario.js';
 import { isListening, processExists } from './helpers/net.js';
 
 const RTT_MS = 25;
-
-function byName(variants: VariantResult[], name: string): VariantResult {
-  const found = variants.find((v) => v.name === name);
-  assert.ok(found, `variant ${name} in result`);
-  return found;
-}
 
 test('network model: keep-alive off pays an extra round trip per request, keep-alive on does not', async () => {
   const result = await runScenario(

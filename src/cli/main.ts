@@ -4,12 +4,14 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io.js';
-import { runCommand } from './commands/run.js';
+import { runCommand, type RunCommandOptions } from './commands/run.js';
+import { compareCommand, type CompareCommandOptions } from './commands/compare.js';
 import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { reportCommand } from './commands/report.js';
 import { planCommand } from './commands/plan.js';
 import { reportFormats, type ReportFormat } from '../report/index.js';
+import { proxyCommand } from './commands/proxy.js';
 import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { poolbenchVersion } from '../package-info.js';
@@ -31,7 +33,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-q, --quiet', 'print only the final table, no progress lines')
     .option('-f, --format <list>', `also write these reports beside the JSON one, comma-separated: ${reportFormats.join(', ')}`, parseFormatList)
     .option('--allow-saturation', `exit 0 even when the load generator could not keep up (otherwise ${ExitCode.GeneratorSaturated})`)
-    .action(async (file: string, options: { out?: string; quiet?: boolean; format?: ReportFormat[]; allowSaturation?: boolean }) => {
+    .option('--repeat <n>', 'trials per variant, interleaved (A B A B …); the gate tests significance across them', '1')
+    .option('--set <key=value>', 'override a scenario value before validation, e.g. upstream.latency=13ms (repeatable)', collect, [])
+    .option('--baseline <file>', 'compare with a saved report; exit 100 on a significant regression')
+    .option('--save-baseline <file>', 'also write the report here, for later --baseline runs')
+    .option('--min-effect <percent>', 'the smallest change the baseline comparison counts', '5%')
+    .option('--no-fail', 'report failed thresholds and regressions but exit 0')
+    .action(async (file: string, options: RunCommandOptions) => {
       exitCode = await runCommand(file, options, io);
     });
 
@@ -56,6 +64,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
 
   program
+    .command('compare')
+    .description('compare two JSON reports, per variant and metric: better, worse or no significant change')
+    .argument('<base>', 'the baseline report (JSON)')
+    .argument('<current>', 'the report to judge (JSON)')
+    .option('--min-effect <percent>', 'the smallest change that counts', '5%')
+    .addOption(new Option('--format <format>', 'output format').choices(['terminal', 'markdown']).default('terminal'))
+    .option('--no-fail', 'report regressions but exit 0')
+    .action(async (base: string, current: string, options: CompareCommandOptions) => {
+      exitCode = await compareCommand(base, current, options, io);
+    });
+
+  program
     .command('validate')
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario YAML file')
@@ -68,7 +88,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description('run the bundled upstream on its own and print its URL (for curl, wrk, any client)')
     .option('-p, --port <port>', 'port to listen on (0: any free port)', '0')
     .option('--host <address>', 'address to bind', '127.0.0.1')
-    .addOption(new Option('--protocol <protocol>', 'http or https').choices(['http', 'https']).default('http'))
+    .addOption(new Option('--protocol <protocol>', 'http, https, h2 (HTTP/2 over TLS, http/1.1 fallback) or h2c (cleartext HTTP/2)').choices(['http', 'https', 'h2', 'h2c']).default('http'))
     .option('--rtt <duration>', 'simulated round-trip time, e.g. 50ms', '0')
     .option('--latency <duration>', 'fixed server think time per request', '0')
     .option('--body-size <size>', 'response body size, e.g. 1kb', '0')
@@ -76,6 +96,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--scenario <file>', "take the upstream settings from a scenario's `upstream:` section")
     .action(async (options) => {
       exitCode = await serveCommand(options, io);
+    });
+
+  program
+    .command('proxy')
+    .description('a TCP proxy that injects connection-level faults in front of any server')
+    .requiredOption('--to <url>', 'the server to forward to, e.g. http://127.0.0.1:8080')
+    .option('--fault <spec>', 'a fault, e.g. reset:on=idle,idle=2s or refuse:at=10s,for=5s (repeatable)', (spec: string, all: string[]) => [...all, spec], [] as string[])
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', '0')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .action(async (options) => {
+      exitCode = await proxyCommand(options, io);
     });
 
   try {
@@ -91,6 +122,11 @@ function parseFormatList(value: string): ReportFormat[] {
   const unknown = formats.filter((f) => !(reportFormats as string[]).includes(f));
   if (unknown.length || !formats.length) throw new InvalidArgumentError(`expected a comma-separated list of ${reportFormats.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
   return formats as ReportFormat[];
+}
+
+/** Commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** The one place errors become text and exit codes: user errors without a stack, bugs with one. */

@@ -9,6 +9,8 @@ export function describeRunEvent(event: RunEvent): string | undefined {
   switch (event.type) {
     case 'run-start':
       return `target ${event.targetUrl}; ${event.variants.length} variant(s)`;
+    case 'round-start':
+      return `round ${event.round}/${event.rounds}`;
     case 'variant-start': {
       const limit = [event.durationMs !== undefined ? `for ${formatDuration(event.durationMs)}` : '', event.requests !== undefined ? `up to ${event.requests} requests` : '']
         .filter(Boolean)

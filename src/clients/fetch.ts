@@ -6,17 +6,35 @@
  * channel's before/after messages share no identity to pair them by.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { FetchVariant } from '../scenario/schema.js';
 import type { ClientFactory, ClientConnectionCounts } from './types.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { trackUndiciAttempts } from './attempts.js';
 
 const CONNECTED = 'undici:client:connected';
 const CONNECT_ERROR = 'undici:client:connectError';
 
+/**
+ * Whether Node was started trusting `ca`: the global fetch has no per-call CA, and Node reads
+ * NODE_EXTRA_CA_CERTS once at start-up. Being set is not enough (systems point it at their own
+ * bundle); the file must hold this certificate.
+ */
+function trustedAtStartup(ca: string): boolean {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return false;
+  const compact = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '');
+  try {
+    return compact(readFileSync(file, 'utf8')).includes(compact(ca));
+  } catch {
+    return false;
+  }
+}
+
 export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target) => {
-  if (target.origin.startsWith('https:') && target.ca && !process.env.NODE_EXTRA_CA_CERTS) {
+  if (target.origin.startsWith('https:') && target.ca && !trustedAtStartup(target.ca)) {
     // The global fetch offers no per-call CA; Node reads extra CAs only at start-up.
     throw new PoolbenchError('fetch cannot trust the bundled upstream\'s test certificate', {
       code: 'POOLBENCH_FETCH_TLS',
@@ -41,16 +59,23 @@ export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target)
   diagnosticsChannel.subscribe(CONNECTED, onConnected);
   diagnosticsChannel.subscribe(CONNECT_ERROR, onConnectError);
 
+  const attempts = trackUndiciAttempts();
+  const origins = target.origins ?? [target.origin];
+  let nextOrigin = 0;
   const { method, headers, body } = target.request;
   return {
     library: `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`,
     async send(path, signal) {
-      const response = await fetch(target.origin + path, { method, headers, body, signal });
+      // Round robin over the instances, as a client-side load balancer would.
+      const origin = origins[nextOrigin++ % origins.length];
+      const response = await fetch(origin + path, { method, headers, body, signal });
       const buffer = await response.arrayBuffer();
-      return { status: response.status, bytes: buffer.byteLength };
+      return { status: response.status, bytes: buffer.byteLength, retryAfter: response.headers.get('retry-after') ?? undefined };
     },
     connections: () => ({ ...counts }),
+    attempts: attempts.counts,
     async close() {
+      attempts.close();
       diagnosticsChannel.unsubscribe(CONNECTED, onConnected);
       diagnosticsChannel.unsubscribe(CONNECT_ERROR, onConnectError);
       // The global dispatcher outlives the variant; its idle sockets must not leak into the next one.

@@ -1,6 +1,7 @@
 /**
- * node:http / node:https with an Agent. Connections are counted by wrapping the agent's
- * createConnection, which Node calls exactly once per new socket.
+ * node:http / node:https with an Agent, round robin over the instances when there are several.
+ * Connections are counted by wrapping the agent's createConnection, which Node calls exactly
+ * once per new socket; `request.reusedSocket` tells a stale-socket failure from a fresh one.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -9,6 +10,7 @@ import type { NodeHttpVariant } from '../scenario/schema.js';
 import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './types.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
+import { isAbort, zeroAttempts } from './attempts.js';
 
 export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, target, onConnect) => {
   const url = new URL(target.origin);
@@ -49,11 +51,12 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
 
   const request = isHttps ? https.request : http.request;
   const { method, headers, body } = target.request;
+  const attempts = zeroAttempts();
+  const hosts = (target.origins ?? [target.origin]).map((origin) => new URL(origin));
+  let nextHost = 0;
   const requestOptions: http.RequestOptions = {
     agent,
     protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port,
     method,
     headers,
     timeout: variant.timeout,
@@ -62,11 +65,21 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
   return {
     library: `node:${isHttps ? 'https' : 'http'} ${process.version}`,
     send(path, signal) {
+      const { hostname, port } = hosts[nextHost++ % hosts.length];
+      attempts.attempts++;
       return new Promise((resolve, reject) => {
-        const req = request({ ...requestOptions, path, signal }, (res) => {
-          drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes }), reject);
+        const fail = (error: unknown) => {
+          if (!isAbort(error)) {
+            if (req.reusedSocket) attempts.failedOnReused++;
+            else attempts.failedOnFresh++;
+          }
+          reject(error);
+        };
+        const req = request({ ...requestOptions, hostname, port, path, signal }, (res) => {
+          const retryAfter = res.headers['retry-after'];
+          drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes, retryAfter }), fail);
         });
-        req.once('error', reject);
+        req.once('error', fail);
         // node:http only emits 'timeout'; ending the request is the caller's job.
         req.once('timeout', () =>
           req.destroy(new PoolbenchError('socket idle timeout', { code: 'ETIMEDOUT' })),
@@ -75,6 +88,9 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
       });
     },
     connections: () => ({ ...counts }),
+    // Requests queued in the agent for a free socket, over every origin (there is one).
+    waiting: () => Object.values(agent.requests).reduce((sum, queue) => sum + (queue?.length ?? 0), 0),
+    attempts: () => ({ ...attempts }),
     async close() {
       agent.destroy();
     },

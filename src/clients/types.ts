@@ -4,10 +4,13 @@
  */
 import type { RequestConfig, Variant } from '../scenario/schema.js';
 import type { LoadOptions, LoadOutcome } from '../load/window.js';
+import type { AttemptCounts } from './attempts.js';
 
 export interface Target {
   /** Origin only, e.g. `http://127.0.0.1:39211`. */
   origin: string;
+  /** Several instances of the same service (`upstream.instances`): requests are spread over them. Includes `origin`. */
+  origins?: string[];
   /** PEM CA certificate to trust for https (the bundled upstream's test CA). */
   ca?: string;
   request: RequestConfig;
@@ -16,6 +19,8 @@ export interface Target {
 export interface Response {
   status: number;
   bytes: number;
+  /** The `Retry-After` header of an error response, for retry loops. */
+  retryAfter?: string;
 }
 
 /** Called for every connection the client opens, with the time it took (TCP + TLS), in ms. */
@@ -38,6 +43,15 @@ export interface PoolState {
   running: number;
 }
 
+export interface ClientHttp2Counts {
+  /** Sessions opened; each is one connection, so this matches `connections().opened`. */
+  sessionsOpened: number;
+  /** GOAWAY frames received (each retires its session; the next stream opens a new one). */
+  goawaysReceived: number;
+  /** Most streams in flight on one session at once. */
+  peakStreamsPerSession: number;
+}
+
 export interface ClientAdapter {
   /** Library and version, e.g. `undici 7.30.2`, for the report. */
   readonly library: string;
@@ -54,6 +68,15 @@ export interface ClientAdapter {
   connections(): ClientConnectionCounts;
   /** Absent for clients that do not expose their pool (node:http, fetch). */
   poolState?(): PoolState;
+  /** Requests waiting for a connection (or a stream) right now; absent when the client cannot tell. */
+  waiting?(): number;
+  /** HTTP/2 clients: sessions and streams as the client saw them. */
+  http2?(): ClientHttp2Counts;
+  /**
+   * Attempts on the wire, retries included, and transport failures on reused vs fresh connections.
+   * Absent for clients that cannot tell (autocannon drives its own sockets; HTTP/2 has no reuse race).
+   */
+  attempts?(): AttemptCounts;
   /** Closes the client and every connection it holds. */
   close(): Promise<void>;
 }

@@ -1,22 +1,32 @@
 /**
- * undici Pool. Connections are counted by wrapping the pool's connector, so the count belongs
+ * undici Pool (a BalancedPool over several instances), behind a RetryAgent when the variant
+ * retries. Connections are counted by wrapping the pool's connector, so the count belongs
  * to this pool alone (diagnostics_channel is process-wide and would also see other pools).
+ *
+ * `protocol: h2` sets `allowH2: true` explicitly (undici 8 changes its default): over TLS, ALPN
+ * then picks HTTP/2; over cleartext, `useH2c` speaks it by prior knowledge. undici sends one
+ * stream at a time per connection unless `pipelining` > 1 — the variant passes it through as is,
+ * so that effect can be measured (and the advisor points it out).
  */
 import { EventEmitter } from 'node:events';
-import { Pool, buildConnector } from 'undici';
+import { BalancedPool, Pool, RetryAgent, buildConnector, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
 import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './types.js';
 import { drainBody } from './drain.js';
+import { trackUndiciAttempts } from './attempts.js';
 import { undiciVersion } from '../package-info.js';
 
 export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target, onConnect) => {
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
-  const baseConnector = buildConnector({
+  const allowH2 = variant.protocol === 'h2';
+  const connectorOptions: buildConnector.BuildOptions & { useH2c?: boolean } = {
     ca: target.ca,
     timeout: variant.connectTimeout ?? 10_000,
-    // HTTP/2 comes with its own issue; undici 8 changes this default, so it is set explicitly.
-    allowH2: false,
-  });
+    allowH2,
+    // undici ≥ 7.17 reads useH2c in its connector; its types do not list it yet.
+    useH2c: allowH2 && target.origin.startsWith('http:'),
+  };
+  const baseConnector = buildConnector(connectorOptions);
   const countingConnector: buildConnector.connector = (options, callback) => {
     const startedAt = performance.now();
     baseConnector(options, (error, socket) => {
@@ -33,7 +43,7 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     });
   };
 
-  const pool = new Pool(target.origin, {
+  const poolOptions: Pool.Options = {
     connect: countingConnector,
     connections: variant.connections ?? null,
     // undici's way to turn keep-alive off: it sends `connection: close` and drops the socket.
@@ -42,23 +52,37 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     keepAliveMaxTimeout: variant.keepAliveMaxTimeout,
     headersTimeout: variant.headersTimeout,
     bodyTimeout: variant.bodyTimeout,
-    allowH2: false,
-  });
+    allowH2,
+    maxConcurrentStreams: variant.maxConcurrentStreams,
+  };
+  const origins = target.origins ?? [target.origin];
+  const pool = origins.length > 1 ? new BalancedPool(origins, poolOptions) : new Pool(target.origin, poolOptions);
+  // BalancedPool has the same `stats` as Pool at run time (both are undici PoolBase); its types omit it.
+  const stats = () => (pool as Pool).stats;
+  // When retries run out on a status, undici fails the request with UND_ERR_REQ_RETRY. (throwOnError: false
+  // would return the response instead, but trips an assertion in undici 7.30's parser when the retried
+  // response closes the connection.)
+  const dispatcher: Dispatcher = variant.retry ? new RetryAgent(pool, { ...variant.retry }) : pool;
+  const attempts = trackUndiciAttempts();
 
   const { method, headers, body } = target.request;
   const adapter: ClientAdapter = {
     library: `undici ${undiciVersion}`,
     async send(path, signal) {
-      const response = await pool.request({ method, path, headers, body, signal: abortEmitterFor(signal) });
+      const response = await dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: variant.blocking });
       return { status: response.statusCode, bytes: await drainBody(response.body) };
     },
     connections: () => ({ ...counts }),
+    attempts: attempts.counts,
     poolState() {
-      const { connected, free, pending, queued, running } = pool.stats;
+      const { connected, free, pending, queued, running } = stats();
       return { connected, free, pending, queued, running };
     },
+    // Pool-wide queue plus each connection's requests not yet written to its socket.
+    waiting: () => stats().pending,
     async close() {
-      await pool.destroy();
+      attempts.close();
+      await dispatcher.destroy();
     },
   };
   return adapter;

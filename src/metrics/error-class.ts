@@ -16,7 +16,8 @@ export function classifyError(error: unknown): string {
     current = candidate.cause;
   }
   const named = error as { name?: unknown; message?: unknown };
-  if (named?.name === 'AbortError' || named?.name === 'TimeoutError') return String(named.name);
+  // undici's parser errors often carry no code; their class name is what people search for.
+  if (named?.name === 'AbortError' || named?.name === 'TimeoutError' || named?.name === 'HTTPParserError') return String(named.name);
   return typeof named?.message === 'string' && named.message ? named.message.slice(0, 60) : 'unknown error';
 }
 

@@ -48,3 +48,11 @@ export class InFlightGauge {
     this.lastChangeAt = now;
   }
 }
+
+/** One summary for consecutive windows (repeated trials), each weighted by its length in ms. */
+export function mergeInFlight(windows: readonly { summary: InFlightSummary; durationMs: number }[]): InFlightSummary {
+  const total = windows.reduce((sum, w) => sum + w.durationMs, 0);
+  const distribution = new Array<number>(Math.max(...windows.map((w) => w.summary.distribution.length))).fill(0);
+  for (const { summary, durationMs } of windows) summary.distribution.forEach((share, level) => (distribution[level] += total > 0 ? (share * durationMs) / total : 0));
+  return { mean: distribution.reduce((sum, share, level) => sum + share * level, 0), max: Math.max(...windows.map((w) => w.summary.max)), distribution };
+}

@@ -62,24 +62,6 @@ function timeChart(id: string, title: string, yLabel: string, variants: VariantR
   return { id, title, kind: 'time', yLabel, yIsLatency: yLabel === 'latency', logY: false, x, series };
 }
 
-/** Per-route histograms, added by the routes feature; read structurally so older reports still render. */
-interface RouteFigures {
-  label: string;
-  latencyHistogram: string;
-}
-
-function routesOf(v: VariantResult): RouteFigures[] {
-  const routes = (v as VariantResult & { routes?: unknown }).routes;
-  if (!routes || typeof routes !== 'object') return [];
-  const entries: Array<[unknown, unknown]> = Array.isArray(routes)
-    ? routes.map((r: { path?: unknown; name?: unknown }) => [r?.path ?? r?.name, r])
-    : Object.entries(routes);
-  return entries.flatMap(([label, r]) => {
-    const histogram = (r as { latencyHistogram?: unknown } | null)?.latencyHistogram;
-    return typeof label === 'string' && typeof histogram === 'string' ? [{ label, latencyHistogram: histogram }] : [];
-  });
-}
-
 export function buildCharts(result: RunResult): ChartSpec[] {
   const measured = result.variants.filter((v) => v.latency.count > 0);
   const charts: ChartSpec[] = [];
@@ -97,8 +79,8 @@ export function buildCharts(result: RunResult): ChartSpec[] {
     );
   }
   for (const [index, v] of result.variants.entries()) {
-    const routes = routesOf(v);
-    if (routes.length) charts.push(spectrumChart(`routes-${index}`, `Latency by route — ${v.name}`, routes.map((r) => spectrumSeries(r.label, r.latencyHistogram))));
+    const routes = Object.entries(v.routes ?? {});
+    if (routes.length) charts.push(spectrumChart(`routes-${index}`, `Latency by route — ${v.name}`, routes.map(([path, r]) => spectrumSeries(path, r.latencyHistogram))));
   }
   return charts;
 }

@@ -18,8 +18,8 @@ export interface ComparisonMetric {
   /** Undefined for figures that are neither better nor worse by themselves (connections opened). */
   lowerIsBetter: boolean | undefined;
   change: Change;
-  /** Shown only when some variant has the figure (e.g. the open model's uncorrected latency). */
-  optional?: boolean;
+  /** Rows that only some runs have (faults, retries, the open model): absent means always shown. */
+  shown?(variants: VariantResult[]): boolean;
 }
 
 const latencyRow = (label: string, pick: (v: VariantResult) => number): ComparisonMetric => ({
@@ -30,7 +30,7 @@ const latencyRow = (label: string, pick: (v: VariantResult) => number): Comparis
   change: 'percent',
 });
 
-export const comparisonMetrics: ComparisonMetric[] = [
+const coreMetrics: ComparisonMetric[] = [
   latencyRow('latency p50', (v) => v.latency.p50),
   latencyRow('latency p90', (v) => v.latency.p90),
   latencyRow('latency p99', (v) => v.latency.p99),
@@ -75,6 +75,26 @@ export const comparisonMetrics: ComparisonMetric[] = [
     change: 'ratio',
   },
   {
+    // HTTP/2 streams multiplexed, or HTTP/1.1 requests pipelined: why one connection can carry more.
+    label: 'peak in flight per connection',
+    value: (v) => v.connections.upstream?.peakInFlightPerConnection,
+    cell: (v) => {
+      const peak = v.connections.upstream?.peakInFlightPerConnection;
+      if (peak === undefined) return '—';
+      const http2 = v.connections.upstream?.http2;
+      return http2?.sessions ? `${formatCount(peak)} (HTTP/2, ${formatCount(http2.sessions)} session${http2.sessions === 1 ? '' : 's'})` : formatCount(peak);
+    },
+    lowerIsBetter: false,
+    change: 'none',
+  },
+  {
+    label: 'waiting for a connection',
+    value: (v) => v.poolWait?.estimatedMeanWaitMs,
+    cell: (v) => (v.poolWait ? `${v.poolWait.meanWaiting.toFixed(1)} (≈ ${formatDuration(v.poolWait.estimatedMeanWaitMs)} each)` : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+  },
+  {
     label: 'connect time p50',
     value: (v) => (v.connectTime.count ? v.connectTime.p50 : undefined),
     cell: (v) => (v.connectTime.count ? formatDuration(v.connectTime.p50) : '—'),
@@ -115,7 +135,7 @@ export const comparisonMetrics: ComparisonMetric[] = [
     cell: (v) => (v.uncorrectedLatency?.count ? formatDuration(v.uncorrectedLatency.p99) : '—'),
     lowerIsBetter: true,
     change: 'none',
-    optional: true,
+    shown: (variants) => variants.some((v) => v.uncorrectedLatency !== undefined),
   },
   {
     label: 'generator kept up',
@@ -123,7 +143,7 @@ export const comparisonMetrics: ComparisonMetric[] = [
     cell: (v) => (v.saturated ? 'NO (saturated, see notes)' : 'yes'),
     lowerIsBetter: false,
     change: 'none',
-    optional: true,
+    shown: (variants) => variants.some((v) => v.saturated !== undefined),
   },
   {
     label: 'event-loop delay p99',
@@ -133,6 +153,79 @@ export const comparisonMetrics: ComparisonMetric[] = [
     change: 'none',
   },
 ];
+
+/** Requests that completed with a status below 400. */
+function succeeded(v: VariantResult): number {
+  return Object.entries(v.statusCodes).reduce((total, [status, n]) => (Number(status) < 400 ? total + n : total), 0);
+}
+
+function killedByFaults(v: VariantResult): number | undefined {
+  const faults = v.connections.upstream?.faults;
+  return faults && Object.values(faults).reduce((total, f) => total + (f?.connectionsClosed ?? 0), 0);
+}
+
+const anyRetries = (variants: VariantResult[]) => variants.some((v) => 'retry' in v.variant && v.variant.retry !== undefined);
+const anyFaultWindows = (variants: VariantResult[]) => variants.some((v) => v.faultWindows !== undefined);
+
+/** Rows for faults, retries and their cost; each shows only when some variant has its figure. */
+const faultMetrics: ComparisonMetric[] = [
+  {
+    label: 'attempts (retries)',
+    value: (v) => v.attempts?.attempts,
+    cell: (v) => (v.attempts ? `${formatCount(v.attempts.attempts)} (${formatCount(Math.max(0, v.attempts.attempts - v.requests.sent))})` : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    shown: anyRetries,
+  },
+  {
+    label: 'requests succeeded',
+    value: succeeded,
+    cell: (v) => formatCount(succeeded(v)),
+    lowerIsBetter: false,
+    change: 'difference',
+    shown: anyRetries,
+  },
+  {
+    label: 'failed attempts: reused / fresh conn',
+    value: (v) => v.attempts && v.attempts.failedOnReused + v.attempts.failedOnFresh,
+    cell: (v) => (v.attempts ? `${formatCount(v.attempts.failedOnReused)} / ${formatCount(v.attempts.failedOnFresh)}` : '—'),
+    lowerIsBetter: true,
+    change: 'difference',
+    shown: (variants) => variants.some((v) => (v.attempts?.failedOnReused ?? 0) + (v.attempts?.failedOnFresh ?? 0) > 0),
+  },
+  {
+    label: 'lost in fault windows',
+    value: (v) => v.faultWindows?.requestsLost,
+    cell: (v) => (v.faultWindows ? `${formatCount(v.faultWindows.requestsLost)} of ${formatCount(v.faultWindows.requestsInWindows)}` : '—'),
+    lowerIsBetter: true,
+    change: 'difference',
+    shown: anyFaultWindows,
+  },
+  {
+    label: 'time to recover',
+    value: (v) => v.faultWindows?.recoveryMs,
+    cell: (v) => (v.faultWindows ? formatDuration(v.faultWindows.recoveryMs) : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    shown: anyFaultWindows,
+  },
+  {
+    label: 'connections killed by faults',
+    value: killedByFaults,
+    cell: (v) => {
+      const faults = Object.entries(v.connections.upstream?.faults ?? {}).filter(([, f]) => (f?.connectionsClosed ?? 0) > 0);
+      const detail = faults.map(([type, f]) => `${type} ${formatCount(f!.connectionsClosed)}`).join(', ');
+      return v.connections.upstream?.faults ? `${formatCount(killedByFaults(v)!)}${detail ? ` (${detail})` : ''}` : '—';
+    },
+    lowerIsBetter: true,
+    change: 'none',
+    shown: (variants) => variants.some((v) => v.connections.upstream?.faults !== undefined),
+  },
+];
+
+/** Every row, in order: the fault rows go right after the errors they explain. */
+const afterErrors = coreMetrics.findIndex((metric) => metric.label === 'errors') + 1;
+export const comparisonMetrics: ComparisonMetric[] = [...coreMetrics.slice(0, afterErrors), ...faultMetrics, ...coreMetrics.slice(afterErrors)];
 
 function topErrors(v: VariantResult): string {
   return Object.entries(v.errors)
@@ -171,8 +264,7 @@ export function comparisonGrid(result: RunResult): ComparisonGrid | undefined {
   const baseline = result.variants.find((v) => v.name === result.baseline) ?? result.variants[0];
   if (!baseline) return undefined;
   const others = result.variants.filter((v) => v !== baseline);
-  // Optional rows (e.g. uncorrected latency) appear only when some variant has the figure.
-  const metrics = comparisonMetrics.filter((metric) => !metric.optional || result.variants.some((v) => metric.value(v) !== undefined));
+  const metrics = comparisonMetrics.filter((metric) => metric.shown?.(result.variants) ?? true);
   const rows = metrics.map((metric) => {
     const base = metric.value(baseline);
     return {

@@ -20,16 +20,11 @@ export interface JunitCase {
 
 export type JunitCaseBuilder = (result: RunResult) => JunitCase[];
 
-/** Set by the load models when the generator could not keep up; not every result has it. */
-function isSaturated(v: VariantResult): boolean {
-  return (v as VariantResult & { saturated?: boolean }).saturated === true;
-}
-
 export function variantCases(result: RunResult): JunitCase[] {
   return result.variants.map((v) => {
     const problems: string[] = [];
     if (v.errorCount > 0) problems.push(`${formatCount(v.errorCount)} error(s)`);
-    if (isSaturated(v)) problems.push('the load generator could not keep up (saturated)');
+    if (v.saturated) problems.push(`the load generator could not keep up (saturated: ${v.saturated.reason})`);
     if (v.partial) problems.push('the variant was cut short');
     const errorLines = Object.entries(v.errors).map(([kind, n]) => `${kind}: ${n}`);
     return {
@@ -37,7 +32,7 @@ export function variantCases(result: RunResult): JunitCase[] {
       name: v.name,
       timeSeconds: v.durationMs / 1000,
       // A partial variant is reported but not failed on its own: the run's exit code says why it stopped.
-      failure: v.errorCount > 0 || isSaturated(v) ? { message: problems.join('; '), details: errorLines.join('\n') } : undefined,
+      failure: v.errorCount > 0 || v.saturated ? { message: problems.join('; '), details: errorLines.join('\n') } : undefined,
       output: [
         `throughput ${formatRate(v.throughputRps)}`,
         `latency p50 ${formatDuration(v.latency.p50)} p99 ${formatDuration(v.latency.p99)}`,

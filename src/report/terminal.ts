@@ -2,6 +2,7 @@
 import type { RunResult } from '../result.js';
 import { renderComparisonTable } from './comparison.js';
 import { renderDistribution } from './distribution.js';
+import { renderRouteTable } from './routes.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
@@ -9,7 +10,8 @@ export function renderTerminalSummary(result: RunResult): string {
     `poolbench ${env.poolbench} — ${scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,
     `target ${result.targetUrl} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${env.cpuModel}`,
   ];
-  const sections = [heading.join('\n'), renderComparisonTable(result), ...result.variants.map(renderDistribution)];
+  const routes = renderRouteTable(result);
+  const sections = [heading.join('\n'), renderComparisonTable(result), ...(routes ? [routes] : []), ...result.variants.map(renderDistribution)];
   const notes = runNotes(result);
   if (notes.length) sections.push(notes.map((n) => `note: ${n}`).join('\n'));
   return sections.join('\n\n') + '\n';

@@ -11,12 +11,13 @@ import { expandVariant, type ExpandedVariant } from './matrix.js';
 import { defaultUpstream, ScenarioSchema, type Scenario } from './schema.js';
 import { validate } from './validate.js';
 import { formatPath, YamlLocator, type Finding } from './yaml-locations.js';
+import { applyOverrides, problemFromOverride, type Override } from './overrides.js';
 
 /** How long each variant runs when the scenario gives neither `load.duration` nor `load.requests`. */
 export const DEFAULT_DURATION_MS = 10_000;
 
 /** Reads and parses a scenario file; the result remembers the file in `scenario.file`. */
-export async function loadScenarioFile(path: string): Promise<Scenario> {
+export async function loadScenarioFile(path: string, overrides: readonly Override[] = []): Promise<Scenario> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -30,11 +31,11 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
       cause,
     });
   }
-  return { ...parseScenario(text, path), file: path };
+  return { ...parseScenario(text, path, overrides), file: path };
 }
 
 /** Parses scenario YAML; `file` only names the source in problems. Throws ScenarioError. */
-export function parseScenario(text: string, file: string): Scenario {
+export function parseScenario(text: string, file: string, overrides: readonly Override[] = []): Scenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const locator = new YamlLocator(doc, lineCounter, file);
@@ -46,6 +47,7 @@ export function parseScenario(text: string, file: string): Scenario {
     throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: 'a scenario needs at least a name and a list of variants' }]);
   }
 
+  applyOverrides(doc, overrides);
   const written: unknown = doc.toJS();
   const checked = validate(ScenarioSchema, written);
   const findings: Finding[] = checked.ok ? [] : [...checked.findings];
@@ -64,7 +66,7 @@ export function parseScenario(text: string, file: string): Scenario {
   if (allVariantsValid) findings.push(...checkBaseline(written, variants));
 
   if (findings.length > 0 || !checked.ok) {
-    throw new ScenarioError(findings.map((finding) => locator.toProblem(finding)).sort(byPosition));
+    throw new ScenarioError(findings.map((finding) => problemFromOverride(finding, overrides) ?? locator.toProblem(finding)).sort(byPosition));
   }
 
   const input = checked.value;
@@ -79,6 +81,7 @@ export function parseScenario(text: string, file: string): Scenario {
     variants: variants.map(({ variant }) => variant),
     baseline: input.baseline ?? variants[0].variant.name,
     ...(input.plan !== undefined && { plan: input.plan }),
+    ...(input.thresholds !== undefined && { thresholds: input.thresholds }),
   };
 }
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { describeValue } from './describe-value.js';
 import { parseDuration, parseSize } from './units.js';
 import { parseSlo, type Slo } from '../plan/slo.js';
+import { parseThreshold } from '../gate/threshold.js';
 
 interface QuantityKind {
   parse(value: string | number): number | undefined;
@@ -78,6 +79,15 @@ function share() {
   });
 }
 
+/** Threshold expressions, kept as written (reports quote them); each is checked where it stands. */
+function thresholds(appliesTo: string) {
+  const expression = z.string().superRefine((text, ctx) => {
+    const parsed = parseThreshold(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+  return z.array(expression).optional().describe(`checks on ${appliesTo}'s figures, e.g. ['p99 < 50ms', 'errors < 0.1%', 'p50 vs baseline < -30%']; a failed one exits with code 99`);
+}
+
 const positiveInt = () => z.number().int().positive();
 const nonNegativeInt = () => z.number().int().nonnegative();
 
@@ -98,9 +108,127 @@ export const LatencySchema = z.union([
 /** A latency in ms, or a distribution of them; a bare duration means `fixed`. */
 export type LatencyModel = z.output<typeof LatencySchema>;
 
+export const RouteSchema = z.strictObject({
+  path: z.string().startsWith('/', 'the path must start with /').describe('matched exactly against the request path, query string left out'),
+  weight: z.number().positive().describe('share of the requests the load sends to this path, relative to the other routes'),
+  latency: LatencySchema.describe('server think time for this path, on top of the network model'),
+  status: z.number().int().min(100).max(599).optional().describe('default: upstream.response.status'),
+  bodySize: size().optional().describe('default: upstream.response.bodySize'),
+});
+export type RouteConfig = z.output<typeof RouteSchema>;
+// ---------------------------------------------------------------------------------------------
+// Faults: what the bundled upstream (or the fault proxy) does to connections, and when.
+// Catalog and symptoms: README "Faults"; behaviour: src/upstream/faults/.
+
+/** The moments a fault can strike a connection. */
+export const FAULT_MOMENTS = ['accept', 'request', 'idle'] as const;
+export type FaultMoment = (typeof FAULT_MOMENTS)[number];
+
+export const TriggerSchema = z.strictObject({
+  on: z.enum(FAULT_MOMENTS).optional().describe('accept: when a connection is accepted; request: when a request arrives; idle: when a connection has been idle for `idle`. Default: idle when `idle` is given, else the fault\'s first moment'),
+  nth: positiveInt().optional().describe('only the Nth request of each connection (on: request)'),
+  idle: duration(1).optional().describe('how long a connection must have been idle (on: idle)'),
+  probability: z.number().min(0).max(1).default(1).describe('chance that the fault strikes when the rest of the trigger matches'),
+  at: duration().optional().describe('start of the window the fault is active in, from the start of each variant\'s measured window'),
+  for: duration(1).optional().describe('length of that window; default: to the end of the variant'),
+});
+export type Trigger = z.output<typeof TriggerSchema>;
+
+const trigger = TriggerSchema.default({ probability: 1 });
+const hint = z.boolean().optional().describe('true: send `Keep-Alive: timeout=` matching the fault; false: no Keep-Alive header; absent: the upstream\'s own keepAlive hint');
+
+/** One schema per fault type; `type` picks it. */
+export const FaultSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('idle_close'), trigger, hint }).describe('closes a connection with FIN once it has been idle for trigger.idle'),
+  z.strictObject({ type: z.literal('close_after_response'), trigger, delay: duration().default(0).describe('time between the response and the FIN'), hint }).describe('answers keep-alive, then closes the connection `delay` later: the keep-alive race'),
+  z.strictObject({ type: z.literal('reset'), trigger }).describe('resets the connection (RST): on accept, in flight (on: request) or idle'),
+  z.strictObject({ type: z.literal('empty_response'), trigger }).describe('closes the connection (FIN) without answering the request'),
+  z.strictObject({ type: z.literal('malformed'), trigger }).describe('answers bytes that are not HTTP, then closes'),
+  z.strictObject({ type: z.literal('truncate'), trigger }).describe('sends the headers and half of the body, then closes'),
+  z.strictObject({ type: z.literal('hang'), trigger }).describe('reads the request and never answers nor closes'),
+  z.strictObject({ type: z.literal('stall'), trigger }).describe('stops reading and writing without closing: the userland stand-in for a silent packet drop'),
+  z.strictObject({ type: z.literal('refuse'), trigger }).describe('the listener is down during trigger.at/for: connections are refused and open ones closed'),
+  z.strictObject({
+    type: z.literal('conn_limit'),
+    trigger,
+    max: positiveInt().describe('connections open at once'),
+    action: z.enum(['close', 'reset', '503']).default('close').describe('what happens to connections beyond max'),
+  }).describe('accepts at most `max` connections at once'),
+  z.strictObject({
+    type: z.literal('drain'),
+    trigger,
+    status: z.number().int().min(200).max(599).default(503).describe('the status requests get while draining'),
+  }).describe('during trigger.at/for: idle connections are closed, requests get `status` with `Connection: close`'),
+  z.strictObject({
+    type: z.literal('tls_cost'),
+    trigger,
+    handshakeDelay: duration().default(0).describe('extra server time per full handshake, e.g. for a large key'),
+  }).describe('https: no session resumption (tickets are rotated), every handshake is a full one'),
+  z.strictObject({
+    type: z.literal('http_error'),
+    trigger,
+    status: z.number().int().min(400).max(599).default(503),
+    retryAfter: duration().optional().describe('send `Retry-After` with this many seconds'),
+  }).describe('answers an error status instead of the response'),
+]).superRefine((fault, ctx) => {
+  for (const problem of faultTriggerProblems(fault)) ctx.addIssue({ code: 'custom', path: ['trigger', ...problem.path], message: problem.message });
+});
+export type Fault = z.output<typeof FaultSchema>;
+export type FaultType = Fault['type'];
+
+/** Which moments each fault can strike at; the first is its default. Window faults have none. */
+export const FAULT_MOMENTS_BY_TYPE: Record<FaultType, readonly FaultMoment[]> = {
+  idle_close: ['idle'],
+  close_after_response: ['request'],
+  reset: ['request', 'accept', 'idle'],
+  empty_response: ['request'],
+  malformed: ['request'],
+  truncate: ['request'],
+  hang: ['request'],
+  stall: ['request', 'accept', 'idle'],
+  refuse: [],
+  conn_limit: ['accept'],
+  drain: [],
+  tls_cost: ['accept'],
+  http_error: ['request'],
+};
+
+/** The moment a fault strikes at: the one written, or the fault's default. */
+export function faultMoment(fault: Fault): FaultMoment | undefined {
+  return fault.trigger.on ?? (fault.trigger.idle !== undefined ? 'idle' : FAULT_MOMENTS_BY_TYPE[fault.type][0]);
+}
+
+function faultTriggerProblems(fault: Fault): { path: string[]; message: string }[] {
+  const moments = FAULT_MOMENTS_BY_TYPE[fault.type];
+  const { trigger: t } = fault;
+  const problems: { path: string[]; message: string }[] = [];
+  if (moments.length === 0) {
+    if (t.at === undefined) problems.push({ path: [], message: `${fault.type} acts on a window of the run: it needs trigger.at (and usually trigger.for)` });
+    for (const key of ['on', 'nth', 'idle'] as const) {
+      if (t[key] !== undefined) problems.push({ path: [key], message: `${fault.type} acts on a window of the run, not on ${key}` });
+    }
+    return problems;
+  }
+  const moment = faultMoment(fault)!;
+  if (!moments.includes(moment)) problems.push({ path: ['on'], message: `${fault.type} cannot strike on ${moment}; it can on ${moments.join(' or ')}` });
+  if (moment === 'idle' && t.idle === undefined) problems.push({ path: [], message: 'on: idle needs trigger.idle, the idle time' });
+  if (moment !== 'idle' && t.idle !== undefined) problems.push({ path: ['idle'], message: `idle applies to on: idle, but this fault strikes on ${moment}` });
+  if (moment !== 'request' && t.nth !== undefined) problems.push({ path: ['nth'], message: `nth applies to on: request, but this fault strikes on ${moment}` });
+  return problems;
+}
+
+/** A rolling deploy over `instances`: one instance at a time drains, is down, and comes back. */
+export const DeploySchema = z.strictObject({
+  drain: duration().default(1000).describe('how long an instance drains (idle connections closed, requests answered 503 + Connection: close)'),
+  down: duration().default(1000).describe('how long it is then down (connections refused)'),
+  every: duration(1).describe('time between the start of one instance\'s deploy and the next one\'s'),
+  start: duration().optional().describe('when the first instance starts, from the start of the measured window; default: `every`'),
+});
+export type DeployConfig = z.output<typeof DeploySchema>;
+
 export const UpstreamSchema = z
   .strictObject({
-    protocol: z.enum(['http', 'https']).default('http').describe('http, or https with the test certificate in fixtures/tls'),
+    protocol: z.enum(['http', 'https', 'h2', 'h2c']).default('http').describe('http; https with the test certificate in fixtures/tls; h2: HTTP/2 over TLS (ALPN h2, falling back to http/1.1); h2c: cleartext HTTP/2'),
     rtt: duration().default(0).describe('simulated network round-trip time; a fresh connection costs one extra RTT, a TLS handshake its real round trips'),
     jitter: duration().default(0).describe('uniform random extra delay, 0..jitter, added to each simulated round trip'),
     tls: z
@@ -125,6 +253,20 @@ export const UpstreamSchema = z
       })
       .default({ timeout: 5000, hint: true, maxRequests: 0 }),
     maxConnections: nonNegativeInt().default(0).describe('connections accepted at once; beyond that, new ones are closed; 0 = no limit'),
+    h2: z
+      .strictObject({
+        maxConcurrentStreams: positiveInt().default(100).describe('SETTINGS_MAX_CONCURRENT_STREAMS the server announces: streams one session may have open at once'),
+      })
+      .default({ maxConcurrentStreams: 100 })
+      .describe('HTTP/2 settings, for protocol h2 and h2c'),
+    routes: z
+      .array(RouteSchema)
+      .min(1, 'give at least one route, or leave routes out')
+      .optional()
+      .describe('per-path response models; the load picks a path per request by weight. Other paths get `response` and `latency`'),
+    faults: z.array(FaultSchema).default([]).describe('faults injected into connections; see the README for each one\'s symptom'),
+    instances: positiveInt().default(1).describe('upstream processes, each on its own port; clients spread their requests over them'),
+    deploy: DeploySchema.optional().describe('a rolling deploy over the instances, one at a time'),
   });
 export type UpstreamConfig = z.output<typeof UpstreamSchema>;
 
@@ -173,10 +315,30 @@ const matrix = z
   .optional()
   .describe('expands this variant into one per combination of values, e.g. {connections: [1, 10, 50]}');
 
-const common = {
+/** Retries, with undici's option names: undici uses its RetryAgent, node-http and fetch poolbench's wrapper. */
+export const RetrySchema = z.strictObject({
+  maxRetries: nonNegativeInt().default(2).describe('retries after the first attempt'),
+  minTimeout: duration().default(100).describe('wait before the first retry'),
+  maxTimeout: duration().default(2000).describe('cap on the wait between retries'),
+  timeoutFactor: z.number().min(1).default(2).describe('each wait is the previous one times this'),
+  retryAfter: z.boolean().default(true).describe('wait as long as a `Retry-After` header says (capped by maxTimeout)'),
+  statusCodes: z.array(z.number().int().min(400).max(599)).default([500, 502, 503, 504, 429]).describe('statuses that are retried'),
+  errorCodes: z.array(z.string()).default(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']).describe('error codes that are retried'),
+});
+export type RetryConfig = z.output<typeof RetrySchema>;
+
+const named = {
   name: z.string().min(1, 'a variant needs a name'),
   keepAlive: z.boolean().default(true).describe('reuse connections between requests'),
   matrix,
+  thresholds: thresholds('this variant'),
+};
+
+/** Every client poolbench sends requests through; not autocannon, which drives its own sockets. */
+const common = {
+  ...named,
+  requestTimeout: duration(1).optional().describe('deadline for a whole request, retries included (aborts it)'),
+  retry: RetrySchema.optional().describe('retry idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE) that failed with one of errorCodes or statusCodes'),
 };
 
 export const UndiciVariantSchema = z.strictObject({
@@ -189,6 +351,9 @@ export const UndiciVariantSchema = z.strictObject({
   connectTimeout: duration(1).optional().describe('TCP+TLS connect timeout (undici default 10s)'),
   headersTimeout: duration(1).optional().describe('time to the response headers (undici default 300s)'),
   bodyTimeout: duration(1).optional().describe('idle time between body chunks (undici default 300s)'),
+  blocking: z.boolean().optional().describe("undici's request option: true (its default for GET) sends nothing behind a request on its connection until that request's response headers arrive, so pipelining > 1 pipelines nothing; false pipelines for real"),
+  protocol: z.enum(['h1', 'h2']).default('h1').describe('h2: allowH2 over TLS (ALPN), useH2c over cleartext; streams multiplex only with pipelining > 1'),
+  maxConcurrentStreams: positiveInt().optional().describe('HTTP/2 streams per connection (undici default 100; the server\'s SETTINGS may lower it)'),
 });
 
 export const NodeHttpVariantSchema = z.strictObject({
@@ -200,33 +365,43 @@ export const NodeHttpVariantSchema = z.strictObject({
   scheduling: z.enum(['lifo', 'fifo']).optional().describe('which free socket is reused first (node default lifo)'),
 });
 
+export const NodeHttp2VariantSchema = z.strictObject({
+  ...common,
+  client: z.literal('node-http2'),
+  keepAlive: z.literal(true, { error: 'node-http2 sessions always stay open; remove keepAlive: false' }).default(true),
+  sessions: positiveInt().default(1).describe('HTTP/2 sessions (connections) open at once'),
+  maxStreamsPerSession: positiveInt().default(100).describe('streams in flight per session; the server\'s SETTINGS may lower it'),
+});
+
 export const FetchVariantSchema = z.strictObject({
   ...common,
   client: z.literal('fetch'),
 });
 
 export const AutocannonVariantSchema = z.strictObject({
-  ...common,
+  ...named,
   client: z.literal('autocannon'),
   connections: positiveInt().default(10).describe('connections autocannon keeps open (keep-alive is always on)'),
   pipelining: positiveInt().default(1).describe('requests in flight per connection'),
   rate: z.number().positive().optional().describe('requests per second over all connections; absent: as fast as possible'),
 });
 
-export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, FetchVariantSchema, AutocannonVariantSchema]);
+export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, NodeHttp2VariantSchema, FetchVariantSchema, AutocannonVariantSchema]);
 export type VariantInput = z.output<typeof VariantSchema>;
 export type UndiciVariant = Omit<z.output<typeof UndiciVariantSchema>, 'matrix'>;
 export type NodeHttpVariant = Omit<z.output<typeof NodeHttpVariantSchema>, 'matrix'>;
+export type NodeHttp2Variant = Omit<z.output<typeof NodeHttp2VariantSchema>, 'matrix'>;
 export type FetchVariant = Omit<z.output<typeof FetchVariantSchema>, 'matrix'>;
 export type AutocannonVariant = Omit<z.output<typeof AutocannonVariantSchema>, 'matrix'>;
 /** A variant after matrix expansion: no `matrix`, a unique name. */
-export type Variant = UndiciVariant | NodeHttpVariant | FetchVariant | AutocannonVariant;
+export type Variant = UndiciVariant | NodeHttpVariant | NodeHttp2Variant | FetchVariant | AutocannonVariant;
 export type ClientKind = Variant['client'];
 
 /** Per client kind, the schema of its variant: the loader checks matrix keys against it. */
 export const variantSchemas = {
   undici: UndiciVariantSchema,
   'node-http': NodeHttpVariantSchema,
+  'node-http2': NodeHttp2VariantSchema,
   fetch: FetchVariantSchema,
   autocannon: AutocannonVariantSchema,
 } as const;
@@ -278,6 +453,7 @@ export const ScenarioSchema = z.strictObject({
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
   plan: PlanSchema.optional().describe('capacity planning with `poolbench plan`: sweeps, SLO, target rate, fleet size'),
+  thresholds: thresholds('every variant'),
 });
 export type ScenarioInput = z.output<typeof ScenarioSchema>;
 
@@ -299,6 +475,8 @@ export interface Scenario {
   baseline: string;
   /** For `poolbench plan`; `run` ignores it. */
   plan?: PlanConfig;
+  /** Threshold expressions every variant must meet (variants may add their own). */
+  thresholds?: string[];
 }
 
 /** The upstream a scenario gets when it names neither `upstream` nor `target`. */

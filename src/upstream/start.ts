@@ -14,6 +14,7 @@ import { ExitCode } from '../exit-codes.js';
 import type { UpstreamConfig } from '../scenario/schema.js';
 import type { FromUpstream, ToUpstream } from './ipc.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
+import { urlScheme, usesTls } from './protocol.js';
 import type { UpstreamCounters, UpstreamHandle } from './types.js';
 
 /** Forking node and loading the server takes well under a second; this is for a stuck machine. */
@@ -105,9 +106,9 @@ export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHan
   }
 
   return {
-    url: `${config.protocol}://127.0.0.1:${port}`,
+    url: `${urlScheme(config.protocol)}://127.0.0.1:${port}`,
     port,
-    caFile: config.protocol === 'https' ? tlsFixtureFiles().caFile : undefined,
+    caFile: usesTls(config.protocol) ? tlsFixtureFiles().caFile : undefined,
     pid: child.pid!,
     counters,
     resetCounters,

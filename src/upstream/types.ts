@@ -3,7 +3,15 @@
  * process (a measurement taken on a loop that also serves the upstream is not a measurement);
  * the runner sees it only through this interface.
  */
-import type { UpstreamConfig } from '../scenario/schema.js';
+import type { FaultType, UpstreamConfig } from '../scenario/schema.js';
+
+/** What one fault type did since the last reset. */
+export interface FaultCount {
+  /** Times it struck: connections or requests it acted on, windows it opened. */
+  struck: number;
+  /** Connections it closed or reset. */
+  connectionsClosed: number;
+}
 
 export interface UpstreamCounters {
   /** TCP connections accepted (including ones then refused for maxConnections). */
@@ -24,6 +32,26 @@ export interface UpstreamCounters {
   peakOpenConnections: number;
   /** Requests per connection, over every connection accepted since the last reset (open ones included). */
   requestsPerConnection: { min: number; mean: number; max: number };
+  /** Per fault type configured: what it did. Absent without faults. */
+  faults?: Partial<Record<FaultType, FaultCount>>;
+  /**
+   * Most requests in flight on one connection at once: HTTP/2 streams multiplexed on a session,
+   * or HTTP/1.1 requests pipelined on a connection (1 without pipelining).
+   */
+  peakInFlightPerConnection?: number;
+  /** HTTP/2 upstreams (h2, h2c) only. */
+  http2?: Http2Counters;
+}
+
+export interface Http2Counters {
+  /** HTTP/2 sessions opened (the h2 upstream's http/1.1 fallback connections are not sessions). */
+  sessions: number;
+  /** Streams (requests) that arrived on those sessions. */
+  streams: number;
+  /** GOAWAY frames the server sent: idle timeout, keepAlive.maxRequests. */
+  goawaySent: number;
+  /** Streams that ended with RST_STREAM, sent by either side (refused, cancelled). */
+  streamsReset: number;
 }
 
 export interface UpstreamHandle {

@@ -69,6 +69,31 @@ test('run: prints the comparison table, writes a JSON report that decodes, exits
   assert.deepEqual(leftovers, [], 'no temporary files left');
 });
 
+test('a variant that fails to start: the variants before it are still written, then the error is reported', async () => {
+  // fetch cannot trust the test CA without NODE_EXTRA_CA_CERTS: the second variant fails at creation.
+  const file = await temp.file(
+    'fails-midway.yaml',
+    `name: fails-midway
+upstream: { protocol: https, rtt: 2ms }
+load: { concurrency: 2, requests: 20 }
+variants:
+  - { name: first, client: undici, connections: 2 }
+  - { name: second, client: fetch }
+`,
+  );
+  const out = join(temp.dir, 'fails-midway.json');
+  const { code, stdout, stderr } = await runCli(['run', file, '--out', out, '--quiet']);
+  assert.equal(code, ExitCode.InvalidInput, stderr);
+  assert.match(stderr, /error: fetch cannot trust/);
+  assert.match(stderr, /hint: run with NODE_EXTRA_CA_CERTS/);
+  assert.match(stdout, /PARTIAL/);
+  const report = JSON.parse(await readFile(out, 'utf8')) as RunResult;
+  assert.equal(report.partial, true);
+  assert.equal(report.interruption?.reason, 'error');
+  assert.deepEqual(report.variants.map((v) => v.name), ['first']);
+  assert.equal(report.variants[0].requests.completed, 20);
+});
+
 test('validate: a good file exits 0 and names its variants', async () => {
   const { code, stdout } = await runCli(['validate', quickScenario]);
   assert.equal(code, ExitCode.Success);

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 /** RunResults built from known latencies through the real recorder, for renderer tests. */
 import { VariantRecorder } from '../../src/metrics/recorder.js';
 import { encodeHistogram, summarize } from '../../src/metrics/histogram.js';
@@ -8,7 +9,7 @@ export function variantResult(name: string, latenciesMs: number[], extra: { open
   const recorder = new VariantRecorder();
   for (const ms of latenciesMs) recorder.recordResponse(ms, 200, 10);
   const durationMs = extra.durationMs ?? 1000;
-  const variant: Variant = { name, client: 'undici', keepAlive: true, pipelining: 1 };
+  const variant: Variant = { name, client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1' };
   const errorCount = Object.values(extra.errors ?? {}).reduce((a, b) => a + b, 0);
   return {
     name,
@@ -51,6 +52,13 @@ export function runResult(variants: VariantResult[], baseline = variants[0].name
     baseline,
     variants,
   };
+}
+
+/** The variant of that name in a result; fails the test when there is none. */
+export function byName(variants: VariantResult[], name: string): VariantResult {
+  const found = variants.find((v) => v.name === name);
+  assert.ok(found, `variant ${name} in result`);
+  return found;
 }
 
 /** n values spread evenly over [low, high]. */

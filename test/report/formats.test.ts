@@ -39,7 +39,7 @@ test('markdown: a heading, the comparison table with a change column, and a perc
 test('junit: one test case per variant; a variant with errors or a saturated generator fails', () => {
   const clean = variantResult('clean', [1, 2, 3]);
   const failing = variantResult('failing', [1, 2], { errors: { ECONNRESET: 2 } });
-  const saturated = Object.assign(variantResult('saturated', [1, 2]), { saturated: true });
+  const saturated = Object.assign(variantResult('saturated', [1, 2]), { saturated: { reason: 'achieved 50 % of the target rate', loopDelayP99Ms: 3 } });
   const suite = parseJunit(renderJunit(runResult([clean, failing, saturated])));
   assert.equal(suite.tests, '3');
   assert.equal(suite.failures, '2');

@@ -119,7 +119,7 @@ const badInputs: BadInput[] = [
     title: 'missing client',
     yaml: 'name: x\nvariants:\n  - name: a\n    keepAlive: true\n',
     path: 'variants[0]', line: 3, col: 5,
-    message: /^missing required key "client"$/, hint: /undici, node-http, fetch/,
+    message: /^missing required key "client"$/, hint: /undici, node-http, node-http2, fetch/,
   },
   {
     title: 'bad duration',
@@ -197,7 +197,7 @@ const badInputs: BadInput[] = [
     title: 'unknown client',
     yaml: 'name: x\nvariants:\n  - name: a\n    client: zz\n',
     path: 'variants[0].client', line: 4, col: 13,
-    message: /^unknown client "zz"$/, hint: /undici, node-http, fetch/,
+    message: /^unknown client "zz"$/, hint: /undici, node-http, node-http2, fetch/,
   },
   {
     title: 'misspelt client',

@@ -19,7 +19,7 @@ describe('parseScenario accepts good input', () => {
       upstream: defaultUpstream(),
       request: { method: 'GET', path: '/', headers: {} },
       load: { concurrency: 10, warmup: 0, duration: DEFAULT_DURATION_MS, ...LOAD_DEFAULTS },
-      variants: [{ name: 'pool', client: 'undici', keepAlive: true, pipelining: 1 }],
+      variants: [{ name: 'pool', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1' }],
       baseline: 'pool',
     });
   });
@@ -100,6 +100,7 @@ describe('matrix expansion', () => {
       client: 'undici',
       keepAlive: true,
       keepAliveTimeout: 2000,
+      protocol: 'h1',
       connections: 10,
       pipelining: 4,
     });

@@ -113,6 +113,7 @@ describe('upstream server (in-process)', { timeout: 10_000 }, () => {
         connectionsClosed: 1,
         openConnections: 2,
         peakOpenConnections: 2,
+        peakInFlightPerConnection: 1,
         requestsPerConnection: undefined,
       },
     );

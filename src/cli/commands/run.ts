@@ -7,10 +7,17 @@ import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { ReportFormat } from '../../report/index.js';
+import { renderFindings } from '../../report/findings.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { writeReportFormat } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
+import { RunFailedError } from '../../errors.js';
+import { parseOverride } from '../../scenario/overrides.js';
+import { parseMinEffect, parseRepeat } from '../gate-options.js';
+import { readRunReport } from '../../gate/report-file.js';
+import { evaluateGate, gateExitCode } from '../../gate/verdict.js';
+import { renderGateMarkdown, renderGateTable } from '../../gate/render.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -19,10 +26,21 @@ export interface RunCommandOptions {
   format?: ReportFormat[];
   /** Exit 0 even when a variant's generator could not keep up (the flag stays in the report). */
   allowSaturation?: boolean;
+  repeat: string;
+  set: string[];
+  baseline?: string;
+  saveBaseline?: string;
+  minEffect: string;
+  /** commander's `--no-fail` sets this to false. */
+  fail: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
-  const scenario = await loadScenarioFile(file);
+  const repeat = parseRepeat(options.repeat);
+  const minEffectPercent = parseMinEffect(options.minEffect);
+  const scenario = await loadScenarioFile(file, options.set.map(parseOverride));
+  // Read the baseline first: a wrong path should cost nothing, not a whole run.
+  const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
   const stopper = new AbortController();
   const progress = startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   const stopListening = io.onInterrupt((signal) => {
@@ -32,8 +50,13 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     stopper.abort(signal);
   });
   let result;
+  let failure: unknown;
   try {
-    result = await runScenario(scenario, { signal: stopper.signal, onEvent: progress.onEvent });
+    result = await runScenario(scenario, { repeat, signal: stopper.signal, onEvent: progress.onEvent });
+  } catch (error) {
+    if (!(error instanceof RunFailedError)) throw error;
+    // What was measured before the failure is written like any partial run; the failure is reported after.
+    ({ result, failure } = error);
   } finally {
     stopListening();
     progress.stop();
@@ -49,10 +72,30 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   // GitHub Actions shows this file on the run's summary page.
   if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
   io.stdout.write(renderTerminalSummary(result));
+  const findings = renderFindings(result.findings);
+  if (findings) io.stdout.write(`\n${findings}`);
   for (const path of written) io.stderr.write(`report: ${path}\n`);
+  if (options.saveBaseline && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
+  else if (options.saveBaseline) {
+    const baselinePath = resolve(options.saveBaseline);
+    await writeFileAtomic(baselinePath, renderJson(result));
+    io.stderr.write(`baseline saved: ${baselinePath}\n`);
+  }
 
+  if (failure !== undefined) throw failure;
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
-  if (!options.allowSaturation && result.variants.some((v) => v.saturated)) return ExitCode.GeneratorSaturated;
-  return ExitCode.Success;
+  const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
+  const verdict = evaluateGate(result, baseline, { minEffectPercent, baselineLabel: options.baseline });
+  if (verdict.thresholds.length === 0 && !verdict.comparison) return saturated ? ExitCode.GeneratorSaturated : ExitCode.Success;
+  io.stdout.write('\n' + renderGateTable(verdict));
+  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGateMarkdown(verdict));
+  // Figures from a generator that could not keep up are not to be trusted: that comes first.
+  if (saturated) return ExitCode.GeneratorSaturated;
+  const code = gateExitCode(verdict);
+  if (code !== ExitCode.Success && !options.fail) {
+    io.stderr.write(`--no-fail: the gate failed (exit code ${code}), exiting 0\n`);
+    return ExitCode.Success;
+  }
+  return code;
 }

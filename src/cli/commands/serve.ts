@@ -2,13 +2,14 @@ import type { CliIo } from '../io.js';
 import { UpstreamSchema, type UpstreamConfig } from '../../scenario/schema.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { createUpstreamServer } from '../../upstream/server.js';
+import { urlScheme } from '../../upstream/protocol.js';
 import { PoolbenchError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 
 export interface ServeOptions {
   port: string;
   host: string;
-  protocol: 'http' | 'https';
+  protocol: UpstreamConfig['protocol'];
   rtt: string;
   latency: string;
   bodySize: string;
@@ -29,8 +30,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const server = createUpstreamServer(config);
   const boundPort = await server.listen(port, options.host);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  io.stdout.write(`${config.protocol}://${host}:${boundPort}\n`);
-  io.stderr.write(`serving (rtt ${config.rtt} ms); Ctrl-C to stop\n`);
+  io.stdout.write(`${urlScheme(config.protocol)}://${host}:${boundPort}\n`);
+  io.stderr.write(`serving ${config.protocol} (rtt ${config.rtt} ms); Ctrl-C to stop\n`);
 
   const signal = await new Promise<string>((resolve) => {
     const stopListening = io.onInterrupt((s) => {

@@ -33,6 +33,9 @@ export function reduceLiveState(state: LiveState, event: RunEvent): LiveState {
   switch (event.type) {
     case 'run-start':
       return { ...initialLiveState, targetUrl: event.targetUrl, plan: event.variants };
+    // --repeat: each trial's variant-start and variant-end already say what runs; a round adds nothing to show.
+    case 'round-start':
+      return state;
     case 'variant-start': {
       const sameVariant = state.current?.index === event.index;
       const warmupMs = event.phase === 'warmup' ? (event.durationMs ?? 0) : sameVariant ? state.current!.warmupMs : 0;

@@ -1,0 +1,118 @@
+/**
+ * The advisor's rules: each looks at one variant of a finished run and returns a finding only
+ * when the run's own figures show the problem — a configuration alone is never enough when the
+ * figures that would confirm it were measured.
+ */
+import type { RunResult, VariantResult } from '../result.js';
+import { formatDuration, formatRate } from '../report/format.js';
+import type { Finding } from './types.js';
+
+export type Rule = (v: VariantResult, run: RunResult) => Finding | undefined;
+
+/** A wait at least this share of the mean latency is worth a finding. */
+const POOL_WAIT_SHARE = 0.25;
+
+/** undici sends one HTTP/2 stream at a time per connection unless pipelining > 1. */
+export const h2PipeliningSerialises: Rule = (v, run) => {
+  const { variant } = v;
+  if (variant.client !== 'undici' || variant.protocol !== 'h2' || variant.pipelining !== 1 || variant.connections === undefined) return;
+  const { concurrency } = run.scenario.load;
+  const wait = v.poolWait;
+  if (concurrency <= variant.connections || wait === undefined || !waitsLong(v)) return;
+  // Over the bundled upstream, HTTP/2 must really have been negotiated; a real target cannot be asked.
+  const sessions = v.connections.upstream?.http2?.sessions;
+  if (v.connections.upstream && !sessions) return;
+  const cap = run.scenario.upstream?.h2.maxConcurrentStreams;
+  const room = cap === undefined ? '' : ` although the upstream allows ${cap} streams per connection`;
+  return {
+    rule: 'h2-pipelining-serialises',
+    variant: v.name,
+    setting: 'pipelining: 1',
+    evidence: `${concurrency} requests in flight over ${variant.connections} HTTP/2 connection(s): ${wait.meanWaiting.toFixed(1)} waited in undici on average${room}, an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency; ${formatRate(v.throughputRps)}`,
+    change: `set pipelining to at least ${Math.ceil(concurrency / variant.connections)} (e.g. 100, undici's maxConcurrentStreams): undici multiplexes HTTP/2 streams only when pipelining > 1`,
+  };
+};
+
+/** True when the estimated wait for a connection (or stream) is a large share of the latency. */
+function waitsLong(v: VariantResult): boolean {
+  return v.poolWait !== undefined && v.latency.count > 0 && v.poolWait.estimatedMeanWaitMs >= POOL_WAIT_SHARE * v.latency.mean;
+}
+
+/** Pipelined HTTP/1.1 responses leave in order: a slow one holds back every fast one behind it. */
+export const h1PipeliningHeadOfLine: Rule = (v) => {
+  const { variant } = v;
+  if (variant.client !== 'undici' || variant.protocol !== 'h1' || variant.pipelining <= 1 || !variant.keepAlive) return;
+  const routes = Object.entries(v.routes ?? {}).filter(([, figures]) => figures.count > 0);
+  if (routes.length < 2) return;
+  // Each route's fastest response is its own cost, free of waiting: blocking inflates the rest.
+  const byOwnCost = routes.sort((a, b) => a[1].latency.min - b[1].latency.min);
+  const [fastPath, fast] = byOwnCost[0];
+  const [slowPath, slow] = byOwnCost[byOwnCost.length - 1];
+  // The fast route's tail reaches the slow route's cost: fast responses queued behind slow ones.
+  if (slow.latency.min < 2 * fast.latency.min || fast.latency.p99 < 0.5 * slow.latency.min) return;
+  return {
+    rule: 'h1-pipelining-head-of-line',
+    variant: v.name,
+    setting: `pipelining: ${variant.pipelining}`,
+    evidence: `${fastPath} p99 ${formatDuration(fast.latency.p99)} (p50 ${formatDuration(fast.latency.p50)}) reaches ${Math.round((fast.latency.p99 / slow.latency.min) * 100)} % of ${slowPath}'s fastest response, ${formatDuration(slow.latency.min)}: ${howBlocked(v)}, so fast ones wait behind slow ones (head-of-line blocking)`,
+    change: 'use pipelining: 1 with connections ≥ the concurrency, or HTTP/2 (protocol: h2, pipelining > 1), whose streams do not wait for each other',
+  };
+};
+
+/** The upstream's peak tells real pipelining from undici's `blocking` (its default for GET). */
+function howBlocked(v: VariantResult): string {
+  if (v.connections.upstream?.peakInFlightPerConnection === 1) {
+    return 'the upstream never saw more than 1 request in flight per connection — undici sends nothing behind a request until its headers arrive (blocking: true, its default for GET) — and requests queue in order on the connection';
+  }
+  return 'pipelined responses leave in order';
+}
+
+/** Requests queue for a connection when the pool is smaller than the concurrency. */
+export const poolWait: Rule = (v, run) => {
+  const { variant } = v;
+  const { concurrency } = run.scenario.load;
+  let pool: { key: string; size: number; requestsPerConnection: number };
+  if (variant.client === 'undici' && variant.protocol === 'h1' && variant.connections !== undefined && variant.keepAlive) {
+    pool = { key: 'connections', size: variant.connections, requestsPerConnection: variant.pipelining };
+  } else if (variant.client === 'node-http' && variant.maxSockets !== undefined) {
+    pool = { key: 'maxSockets', size: variant.maxSockets, requestsPerConnection: 1 };
+  } else {
+    return;
+  }
+  const capacity = pool.size * pool.requestsPerConnection;
+  const wait = v.poolWait;
+  if (capacity >= concurrency || wait === undefined || !waitsLong(v)) return;
+  return {
+    rule: 'pool-wait',
+    variant: v.name,
+    setting: `${pool.key}: ${pool.size}`,
+    evidence: `${concurrency} requests in flight for room for ${capacity}: ${wait.meanWaiting.toFixed(1)} waited for a connection on average (sampled ${wait.samples}×), an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency (Little's law: waiting / throughput)`,
+    change: `raise ${pool.key} to ${Math.ceil(concurrency / pool.requestsPerConnection)} so every request in flight has a connection, or lower the concurrency`,
+  };
+};
+
+/** One HTTP/2 connection carries at most the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
+export const h2StreamCap: Rule = (v, run) => {
+  const { variant } = v;
+  const upstream = run.scenario.upstream;
+  const cap = upstream?.h2.maxConcurrentStreams;
+  const peak = v.connections.upstream?.peakInFlightPerConnection;
+  if (cap === undefined || peak === undefined || !v.connections.upstream?.http2?.sessions) return;
+  let setting: string;
+  if (variant.client === 'undici' && variant.protocol === 'h2' && variant.connections === 1 && variant.pipelining > cap) setting = 'connections: 1';
+  else if (variant.client === 'node-http2' && variant.sessions === 1 && variant.maxStreamsPerSession > cap) setting = 'sessions: 1';
+  else return;
+  const { concurrency } = run.scenario.load;
+  if (concurrency <= cap || peak < cap) return;
+  const waited = v.poolWait ? `; ${v.poolWait.meanWaiting.toFixed(1)} requests waited for a stream on average` : '';
+  const refused = Object.entries(v.errors).find(([name]) => name.includes('HTTP2') || name.includes('REFUSED'));
+  return {
+    rule: 'h2-stream-cap',
+    variant: v.name,
+    setting,
+    evidence: `the upstream allows ${cap} streams per connection (SETTINGS maxConcurrentStreams) and the one connection reached ${peak} in flight while ${concurrency} requests were under way${waited}${refused ? `; ${refused[1]} failed with ${refused[0]}` : ''}`,
+    change: `open ${Math.ceil(concurrency / cap)} connections (${setting.replace(': 1', `: ${Math.ceil(concurrency / cap)}`)}), so the streams in flight fit under the server's limit`,
+  };
+};
+
+export const rules: readonly Rule[] = [h2PipeliningSerialises, h1PipeliningHeadOfLine, poolWait, h2StreamCap];

@@ -1,0 +1,81 @@
+import type { CliIo } from '../io.js';
+import { FaultSchema, type Fault } from '../../scenario/schema.js';
+import { createFaultProxy, PROXY_FAULT_TYPES, whyProxyCannotApply } from '../../proxy/fault-proxy.js';
+import { PoolbenchError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+
+export interface ProxyOptions {
+  to: string;
+  fault: string[];
+  port: string;
+  host: string;
+}
+
+const TRIGGER_KEYS = new Set(['on', 'nth', 'idle', 'probability', 'at', 'for']);
+
+/**
+ * Runs the fault proxy in this process until Ctrl-C (it generates no load, so nothing shares
+ * its event loop), then prints what each fault did.
+ */
+export async function proxyCommand(options: ProxyOptions, io: CliIo): Promise<number> {
+  const to = parseTarget(options.to);
+  const faults = options.fault.map(parseFaultSpec);
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidOption(`--port: expected a whole number from 0 to 65535, but found ${JSON.stringify(options.port)}`);
+  const proxy = createFaultProxy(to, faults);
+  const boundPort = await proxy.listen(port, options.host);
+  io.stdout.write(`tcp://${options.host}:${boundPort} -> ${to.host}:${to.port}\n`);
+  io.stderr.write(`proxying with ${faults.map((f) => f.type).join(', ') || 'no faults'}; Ctrl-C to stop\n`);
+  const signal = await new Promise<string>((resolve) => {
+    const stopListening = io.onInterrupt((s) => {
+      stopListening();
+      resolve(s);
+    });
+  });
+  const counters = proxy.counters();
+  await proxy.close();
+  const summary = Object.entries(counters).map(([type, c]) => `${type}: struck ${c!.struck}, closed ${c!.connectionsClosed}`);
+  io.stderr.write(`${signal}: stopped${summary.length ? `; ${summary.join('; ')}` : ''}\n`);
+  return ExitCode.Success;
+}
+
+function parseTarget(text: string): { host: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalidOption(`--to: expected a URL such as http://127.0.0.1:8080, but found ${JSON.stringify(text)}`);
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port };
+}
+
+/**
+ * `type[:key=value,...]`, e.g. `reset:on=idle,idle=2s` or `refuse:at=10s,for=5s`: trigger keys
+ * go to the trigger, the others to the fault; the scenario schema checks the result.
+ */
+export function parseFaultSpec(spec: string): Fault {
+  const [type, params = ''] = spec.split(/:(.*)/s);
+  const fault: Record<string, unknown> = { type };
+  const trigger: Record<string, unknown> = {};
+  for (const pair of params.split(',').filter(Boolean)) {
+    const [key, value] = pair.split('=');
+    if (value === undefined) throw invalidOption(`--fault ${spec}: expected key=value, but found ${JSON.stringify(pair)}`);
+    const parsed = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+    (TRIGGER_KEYS.has(key) ? trigger : fault)[key] = parsed;
+  }
+  fault.trigger = trigger;
+  const result = FaultSchema.safeParse(fault);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    throw invalidOption(`--fault ${spec}: ${where}${issue.message}`, `the proxy's faults are ${PROXY_FAULT_TYPES.join(', ')}`);
+  }
+  const problem = whyProxyCannotApply(result.data);
+  if (problem) throw invalidOption(`--fault ${spec}: ${problem}`);
+  return result.data;
+}
+
+function invalidOption(message: string, hint?: string): PoolbenchError {
+  return new PoolbenchError(message, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput, hint });
+}

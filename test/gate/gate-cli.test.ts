@@ -1,0 +1,77 @@
+/**
+ * The gate on real runs, through the CLI: the bundled upstream, real clients, 5 interleaved
+ * trials a side. The baseline is saved once; the same scenario must pass against it, and
+ * the same scenario with the upstream's latency raised by 30 % (via --set) must fail.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ExitCode } from '../../src/exit-codes.js';
+import { makeTempDir } from '../helpers/temp.js';
+import { runCli } from '../helpers/cli.js';
+
+let temp: Awaited<ReturnType<typeof makeTempDir>>;
+let scenario: string;
+let baseline: string;
+
+before(async () => {
+  temp = await makeTempDir();
+  scenario = await temp.file(
+    'gate.yaml',
+    `name: gate
+upstream: { rtt: 1ms, latency: 20ms }
+load: { concurrency: 4, duration: 400ms }
+thresholds: ['errors == 0']
+variants: [{ name: pooled, client: undici, connections: 4 }]
+`,
+  );
+  baseline = join(temp.dir, 'baseline.json');
+  const saved = await runCli(['run', scenario, '--repeat', '5', '--quiet', '--out', join(temp.dir, 'first.json'), '--save-baseline', baseline]);
+  assert.equal(saved.code, ExitCode.Success, saved.stderr);
+});
+
+after(() => temp.cleanup());
+
+test('the same configuration against its own baseline, 5 trials a side, passes', async () => {
+  const { code, stdout, stderr } = await runCli(['run', scenario, '--repeat', '5', '--quiet', '--out', join(temp.dir, 'same.json'), '--baseline', baseline]);
+  assert.equal(code, ExitCode.Success, stdout + stderr);
+  assert.match(stdout, /gate passed/);
+  assert.match(stdout, /Mann-Whitney U .* pooled: 5 → 5 trial\(s\)/);
+});
+
+test('upstream latency raised by 30 % fails with the regression exit code; compare agrees; --no-fail reports only', async () => {
+  const slow = join(temp.dir, 'slow.json');
+  const run = await runCli(['run', scenario, '--repeat', '5', '--quiet', '--out', slow, '--baseline', baseline, '--set', 'upstream.latency=26ms']);
+  assert.equal(run.code, ExitCode.Regression, run.stdout + run.stderr);
+  assert.match(run.stdout, /pooled +│ latency p50 .*│ WORSE/);
+
+  const compared = await runCli(['compare', baseline, slow, '--format', 'markdown']);
+  assert.equal(compared.code, ExitCode.Regression);
+  assert.match(compared.stdout, /^### ❌ poolbench gate FAILED: \d+ significant regression/);
+  const reportOnly = await runCli(['compare', baseline, slow, '--no-fail']);
+  assert.equal(reportOnly.code, ExitCode.Success);
+  assert.match(reportOnly.stderr, /--no-fail: \d+ regression\(s\) reported, exiting 0/);
+});
+
+test('a threshold that cannot hold gives the threshold exit code', async () => {
+  const { code, stdout } = await runCli(['run', scenario, '--quiet', '--out', join(temp.dir, 'impossible.json'), '--set', 'thresholds=["p50 < 1ms"]']);
+  assert.equal(code, ExitCode.ThresholdFailed);
+  assert.match(stdout, /pooled +│ p50 < 1ms +│ 2\d\.\d+ ms │ FAILED/);
+});
+
+test('bad gate input is reported by flag, with the invalid-input code and nothing run', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--repeat', '0'], /--repeat: expected a whole number of trials from 1 to 1000, but found "0"/],
+    [['--min-effect', 'lots'], /--min-effect: expected a percentage such as 5%/],
+    [['--baseline', join(temp.dir, 'missing.json')], /--baseline: cannot use .*missing\.json: no such file/],
+    [['--set', 'upstream.latency'], /--set upstream\.latency: expected key=value/],
+    [['--set', 'upstream.latency=fast'], /^--set upstream\.latency=fast upstream\.latency: expected a duration/m],
+    [['--set', 'thresholds=["p99 < soon"]'], /thresholds\[0\]: p99 is a latency/],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stderr } = await runCli(['run', scenario, '--quiet', ...args]);
+    assert.equal(code, ExitCode.InvalidInput, args.join(' '));
+    assert.match(stderr, message);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  }
+});
