@@ -20,7 +20,7 @@ import { littleCheck, poolFigures } from './little.js';
 import { findKnee } from './knee.js';
 import { fitUsl } from './usl.js';
 import { checkTargetSafety } from './safety.js';
-import { CONFIRM_ATTEMPTS, CONFIRM_LENGTH, poolSettingOf, poolSizesOf, ratesOf, requiredRate, withPoolSize } from './sweep.js';
+import { CONFIRM_ATTEMPTS, CONFIRM_LENGTH, CONFIRM_MARGIN, poolSettingOf, poolSizesOf, ratesOf, requiredRate, withPoolSize } from './sweep.js';
 import { PLAN_SCHEMA_VERSION, type FleetFigures, type PlanResult, type PlanStep, type StepPhase, type VariantPlan } from './types.js';
 
 export type PlanEvent =
@@ -94,7 +94,7 @@ async function planVariant(scenario: Scenario, plan: PlanConfig, variant: Varian
     if (result.interruption || result.variants.length === 0) {
       throw new Interrupted(result.interruption ?? { reason: 'error', message: 'a step did not run' });
     }
-    const step = toStep(phase, poolSize, offeredRps, result.variants[0], plan);
+    const step = toStep(phase, poolSize, offeredRps, result.variants[0], plan, phase === 'confirm' ? 1 - CONFIRM_MARGIN : 1);
     out.steps.push(step);
     options.onEvent?.({ type: 'step-end', variant: variant.name, step });
     return step;
@@ -119,8 +119,8 @@ async function planVariant(scenario: Scenario, plan: PlanConfig, variant: Varian
     else failing = middle;
   }
   if (passing !== undefined) passed.add(passing);
-  // 3. Confirm with a longer run: one short step that passed may have been lucky. A failed
-  //    confirmation moves to the next larger size known to pass or listed.
+  // 3. Confirm with a longer run and a margin: one short step that passed may have been lucky.
+  //    A failed confirmation moves up by about 10 %, never past a size known to pass or listed.
   for (let attempt = 0; passing !== undefined && attempt < CONFIRM_ATTEMPTS; attempt++) {
     const candidate: number = passing;
     if (meets(await run('confirm', candidate, required, plan.step * CONFIRM_LENGTH))) {
@@ -130,7 +130,7 @@ async function planVariant(scenario: Scenario, plan: PlanConfig, variant: Varian
     passed.delete(candidate);
     failing = Math.max(failing ?? 0, candidate);
     const larger = [...passed, ...sizes].filter((size) => size > candidate);
-    passing = larger.length > 0 ? Math.min(...larger) : undefined;
+    passing = larger.length > 0 ? Math.min(candidate + Math.ceil(candidate * 0.1), ...larger) : undefined;
   }
   if (failing !== undefined) out.largestFailingPoolSize = failing;
 
@@ -160,10 +160,12 @@ export function stepScenario(scenario: Scenario, plan: PlanConfig, variant: Vari
   };
 }
 
-function toStep(phase: StepPhase, poolSize: number, offeredRps: number, v: VariantResult, plan: PlanConfig): PlanStep {
+/** `sloScale` below 1 tightens the objectives (the confirmation's margin). */
+function toStep(phase: StepPhase, poolSize: number, offeredRps: number, v: VariantResult, plan: PlanConfig, sloScale: number): PlanStep {
   const attempted = v.requests.completed + v.requests.failed;
   const errorShare = attempted > 0 ? v.errorCount / attempted : 0;
-  const failures = v.requests.completed === 0 ? ['no responses'] : brokenSlos(plan.slo, v.latency);
+  const slos = plan.slo.map((slo) => ({ ...slo, limitMs: slo.limitMs * sloScale }));
+  const failures = v.requests.completed === 0 ? ['no responses'] : brokenSlos(slos, v.latency);
   if (errorShare > plan.errorBudget) failures.push(`errors ${formatShare(errorShare)} > ${formatShare(plan.errorBudget)}`);
   if (v.saturated) failures.push(`generator could not keep up: ${v.saturated.reason}`);
   // In-flight counts from the send, so Little's W is the latency from the send too.

@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import { COMPACT_ROWS } from '../report/comparison.js';
 import { formatDuration, formatRate, formatShare } from '../report/format.js';
 import { formatSlo } from './slo.js';
+import { CONFIRM_MARGIN } from './sweep.js';
 import type { PlanResult, PlanStep, VariantPlan } from './types.js';
 
 const PHASE_TITLES = { pool: 'pool size', confirm: 'confirm', rate: 'rate' } as const;
@@ -51,7 +52,7 @@ export function renderRecommendation(plan: VariantPlan, result: PlanResult): str
   const confirmation = plan.steps.find((s) => s.phase === 'confirm' && s.poolSize === plan.recommendedPoolSize);
   const failed = plan.largestFailingPoolSize === undefined ? undefined : poolSteps.filter((s) => s.poolSize === plan.largestFailingPoolSize).at(-1);
   if (plan.recommendedPoolSize !== undefined && confirmation) {
-    sentences.push(`Recommendation for ${plan.variant}: ${plan.poolSetting} ${plan.recommendedPoolSize} per origin per instance. It meets ${objectives(result)} at ${formatRate(result.requiredRps)} (the target ${formatRate(result.targetRps)} plus ${formatShare(result.headroom)} headroom): the ${formatDuration(confirmation.durationMs)} confirmation run measured ${figures(confirmation)}`);
+    sentences.push(`Recommendation for ${plan.variant}: ${plan.poolSetting} ${plan.recommendedPoolSize} per origin per instance. It meets ${objectives(result)} at ${formatRate(result.requiredRps)} (the target ${formatRate(result.targetRps)} plus ${formatShare(result.headroom)} headroom): the ${formatDuration(confirmation.durationMs)} confirmation run, which must meet them with a ${formatShare(CONFIRM_MARGIN)} margin, measured ${figures(confirmation)}`);
     if (failed) sentences.push(`${plan.largestFailingPoolSize} did not (${failed.failures.join('; ')})`);
   } else if (poolSteps.length > 0) {
     const largest = poolSteps.reduce((a, b) => (b.poolSize >= a.poolSize ? b : a));
