@@ -1,12 +1,12 @@
 /**
  * Latency objectives as plan sections write them: `p99 < 200ms`, `p50 <= 40ms`, `mean < 50ms`.
- * The grammar is a subset of the CI gate's threshold expressions (`<metric> <comparator> <value>`,
- * latency metrics only, upper bounds only), because a plan searches for the settings under which
- * latency stays *below* a target. A bad expression gets one sentence; the scenario loader places
- * it at the expression's line.
+ * They are the CI gate's threshold expressions, narrowed to latency metrics and upper bounds,
+ * because a plan searches for the settings under which latency stays *below* a target. A bad
+ * expression gets one sentence; the scenario loader places it at the expression's line.
  */
 import type { LatencySummary } from '../metrics/histogram.js';
-import { formatDuration, parseDuration } from '../scenario/units.js';
+import { formatDuration } from '../scenario/units.js';
+import { parseThreshold } from '../gate/threshold.js';
 
 export const SLO_METRICS = ['p50', 'p90', 'p99', 'p999', 'mean', 'max'] as const satisfies readonly (keyof LatencySummary)[];
 export type SloMetric = (typeof SLO_METRICS)[number];
@@ -18,18 +18,21 @@ export interface Slo {
   limitMs: number;
 }
 
-const SHAPE = /^\s*([A-Za-z]\w*)\s*(<=|<|>=|>|==)?\s*(.*?)\s*$/;
-
+/** The gate's threshold parser, narrowed to what a plan can search for: an absolute latency bound. */
 export function parseSlo(text: string): { ok: true; slo: Slo } | { ok: false; error: string } {
+  const parsed = parseThreshold(text);
+  if (!parsed.ok) return parsed;
+  const { metric, relative, comparator, value } = parsed.threshold;
   const fail = (error: string) => ({ ok: false as const, error });
-  const [, name, comparator, valueText] = SHAPE.exec(text) ?? [];
-  if (name === undefined) return fail(`expected a latency objective such as "p99 < 200ms", but found ${JSON.stringify(text)}`);
-  if (!(SLO_METRICS as readonly string[]).includes(name)) return fail(`unknown latency metric "${name}": an objective names one of ${SLO_METRICS.join(', ')}`);
-  if (comparator === undefined) return fail(`expected < or <= after "${name}", as in "${name} < 200ms"`);
-  if (comparator !== '<' && comparator !== '<=') return fail(`a latency objective is an upper bound: expected < or <= after "${name}", but found "${comparator}"`);
-  const limitMs = parseDuration(valueText);
-  if (limitMs === undefined || limitMs <= 0) return fail(`${name} is a latency: expected a positive duration such as 200ms or 1.5s, but found ${JSON.stringify(valueText)}`);
-  return { ok: true, slo: { metric: name as SloMetric, comparator, limitMs } };
+  if (!isSloMetric(metric)) return fail(`a plan objective is a latency: expected one of ${SLO_METRICS.join(', ')}, but found "${metric}"`);
+  if (relative) return fail('a plan objective is an absolute latency, not a change "vs baseline"');
+  if (comparator !== '<' && comparator !== '<=') return fail(`a latency objective is an upper bound: expected < or <= after "${metric}", but found "${comparator}"`);
+  if (value <= 0) return fail(`${metric} must stay below a positive duration, but the limit is ${formatDuration(value)}`);
+  return { ok: true, slo: { metric, comparator, limitMs: value } };
+}
+
+function isSloMetric(metric: string): metric is SloMetric {
+  return (SLO_METRICS as readonly string[]).includes(metric);
 }
 
 /** `p99 < 200 ms` */

@@ -16,11 +16,14 @@ test('latency objectives parse', () => {
 
 test('bad objectives get one sentence saying what was expected', () => {
   const cases: [string, RegExp][] = [
-    ['p95 < 200ms', /unknown latency metric "p95"/],
+    ['p95 < 200ms', /unknown percentile "p95"/],
+    ['rps < 200', /a plan objective is a latency.*"rps"/],
+    ['p99 vs baseline < -10%', /not a change "vs baseline"/],
     ['p99 > 200ms', /upper bound: expected < or <=/],
-    ['p99 200ms', /expected < or <= after "p99"/],
-    ['p99 < fast', /expected a positive duration.*"fast"/],
-    ['< 200ms', /expected a latency objective/],
+    ['p99 < 0ms', /positive duration/],
+    ['p99 200ms', /expected a comparison .* after "p99"/],
+    ['p99 < fast', /expected a duration.*"fast"/],
+    ['< 200ms', /expected a threshold such as/],
   ];
   for (const [text, error] of cases) {
     const parsed = parseSlo(text);
