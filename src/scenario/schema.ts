@@ -154,6 +154,7 @@ export const FaultSchema = z.discriminatedUnion('type', [
     status: z.number().int().min(400).max(599).default(503),
     retryAfter: duration().optional().describe('send `Retry-After` with this many seconds'),
   }).describe('answers an error status instead of the response'),
+  z.strictObject({ type: z.literal('h2_refuse_stream'), trigger }).describe('HTTP/2 (protocol h2, h2c): resets the stream with RST_STREAM REFUSED_STREAM, which tells the client it was not processed'),
 ]).superRefine((fault, ctx) => {
   for (const problem of faultTriggerProblems(fault)) ctx.addIssue({ code: 'custom', path: ['trigger', ...problem.path], message: problem.message });
 });
@@ -175,6 +176,7 @@ export const FAULT_MOMENTS_BY_TYPE: Record<FaultType, readonly FaultMoment[]> = 
   drain: [],
   tls_cost: ['accept'],
   http_error: ['request'],
+  h2_refuse_stream: ['request'],
 };
 
 /** The moment a fault strikes at: the one written, or the fault's default. */
@@ -251,6 +253,16 @@ export const UpstreamSchema = z
     faults: z.array(FaultSchema).default([]).describe('faults injected into connections; see the README for each one\'s symptom'),
     instances: positiveInt().default(1).describe('upstream processes, each on its own port; clients spread their requests over them'),
     deploy: DeploySchema.optional().describe('a rolling deploy over the instances, one at a time'),
+  })
+  .superRefine((upstream, ctx) => {
+    const http2 = upstream.protocol === 'h2' || upstream.protocol === 'h2c';
+    upstream.faults.forEach((fault, index) => {
+      const problem =
+        fault.type === 'h2_refuse_stream' && !http2 ? `h2_refuse_stream resets HTTP/2 streams, but the upstream's protocol is ${upstream.protocol}: use protocol h2 or h2c`
+        : fault.type === 'malformed' && http2 ? 'malformed sends bytes that are not HTTP/1.1, which an HTTP/2 session cannot carry: use empty_response or truncate (the stream is reset) or reset'
+        : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['faults', index, 'type'], message: problem });
+    });
   });
 export type UpstreamConfig = z.output<typeof UpstreamSchema>;
 

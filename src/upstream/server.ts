@@ -111,7 +111,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
    */
   const connectionByRemote = new Map<string, Connection>();
   const openConnections = new Set<Connection>();
-  const faults = config.faults.length > 0 ? createFaultInjector(config, server) : undefined;
+  const faults = config.faults.length > 0 ? createFaultInjector(config, server, sendGoaway) : undefined;
 
   let epoch = 0;
   let counts = zeroCounts();
@@ -219,9 +219,8 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     // An unread request body is drained by node:http itself once the response has finished.
   }
 
-  /** Faults act on HTTP/1.1 connections; HTTP/2's own (GOAWAY drain, RST_STREAM) are not built yet. */
   function injectFault(connection: Connection, req: Request, res: Reply): boolean {
-    return connection.session === undefined && faults !== undefined && faults.onRequest(connection, req as http.IncomingMessage, res as http.ServerResponse);
+    return faults !== undefined && faults.onRequest(connection, req, res);
   }
 
   function onRequestDelayed(req: Request, res: Reply): void {
@@ -270,16 +269,19 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     // node:http ends the socket after a response that carries `Connection: close`.
     if (closeAfter) connection.closedByServer = true;
     if (connection.session !== undefined) {
-      res.writeHead(model.status, model.http2Headers);
-      // end(undefined) ends without a body; the type just does not say so.
-      (res as http2.Http2ServerResponse).end(model.body as Buffer);
+      if (faults) faults.respond(connection, res, model.status, model.http2Headers, model.body);
+      else {
+        res.writeHead(model.status, model.http2Headers);
+        // end(undefined) ends without a body; the type just does not say so.
+        (res as http2.Http2ServerResponse).end(model.body as Buffer);
+      }
       // GOAWAY: the session takes no new streams and closes once the ones in flight are done.
       if (closeAfter) sendGoaway(connection.session);
     } else {
       // A client that asked to close gets no keep-alive hint either.
       const closing = closeAfter || !keepsAlive(connection, res);
       const headers = closing ? model.closingHeaders : model.keepAliveHeaders;
-      if (faults) faults.respond(connection, res as http.ServerResponse, model.status, headers, model.body);
+      if (faults) faults.respond(connection, res, model.status, headers, model.body);
       else {
         res.writeHead(model.status, headers);
         (res as http.ServerResponse).end(model.body);
