@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { describeValue } from './describe-value.js';
 import { parseDuration, parseSize } from './units.js';
 import { parseThreshold } from '../gate/threshold.js';
+import { whyProxyCannotApply } from '../proxy/applicable-faults.js';
 
 interface QuantityKind {
   parse(value: string | number): number | undefined;
@@ -160,6 +161,12 @@ export const FaultSchema = z.discriminatedUnion('type', [
 });
 export type Fault = z.output<typeof FaultSchema>;
 export type FaultType = Fault['type'];
+
+/** A fault the fault proxy applies in front of a `target`: the connection-level ones only. */
+const ProxyFaultSchema = FaultSchema.superRefine((fault, ctx) => {
+  const problem = whyProxyCannotApply(fault);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
+});
 
 /** Which moments each fault can strike at; the first is its default. Window faults have none. */
 export const FAULT_MOMENTS_BY_TYPE: Record<FaultType, readonly FaultMoment[]> = {
@@ -410,6 +417,7 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().optional(),
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
   target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
+  faults: z.array(ProxyFaultSchema).optional().describe('with target: connection-level faults applied by the fault proxy, which poolbench runs in front of the target (http:// only)'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
   load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
@@ -429,6 +437,8 @@ export interface Scenario {
   file?: string;
   upstream?: UpstreamConfig;
   target?: string;
+  /** With `target`: the faults the fault proxy in front of it applies. */
+  faults?: Fault[];
   request: RequestConfig;
   load: LoadConfig & { duration?: number };
   variants: Variant[];

@@ -33,6 +33,7 @@ import { isHttp2, usesTls } from './protocol.js';
 import { createFaultInjector } from './faults/injector.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import { setTimeoutAt } from './exact-timer.js';
+import { RequestsPerConnection } from './requests-per-connection.js';
 import type { Http2Counters, UpstreamCounters } from './types.js';
 
 export interface UpstreamServer {
@@ -81,14 +82,6 @@ interface Connection {
 type Request = http.IncomingMessage | http2.Http2ServerRequest;
 type Reply = http.ServerResponse | http2.Http2ServerResponse;
 
-/** Requests per connection over connections that are closed; open ones are added at read time. */
-interface ClosedConnectionStats {
-  count: number;
-  requests: number;
-  min: number;
-  max: number;
-}
-
 export function createUpstreamServer(config: UpstreamConfig, options: UpstreamServerOptions = {}): UpstreamServer {
   const { rtt, jitter, keepAlive, maxConnections } = config;
   const isHttps = usesTls(config.protocol);
@@ -116,7 +109,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   let epoch = 0;
   let counts = zeroCounts();
   let http2Counts = zeroHttp2Counts();
-  let closedStats = zeroClosedStats();
+  let requestsPerConnection = new RequestsPerConnection();
 
   // Before the HTTP layer's own listener, which for HTTP/2 opens the session within this event.
   server.prependListener('connection', onConnection);
@@ -133,7 +126,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
       tcpSocket.destroy();
       counts.connectionsClosedByServer++;
       counts.connectionsClosed++;
-      recordClosedConnection(0);
+      requestsPerConnection.recordClosed(0);
       return;
     }
     const connection: Connection = {
@@ -201,14 +194,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     if (isHttps || speaksHttp2) connectionByRemote.delete(remoteKey(connection.tcpSocket));
     counts.connectionsClosed++;
     if (connection.closedByServer) counts.connectionsClosedByServer++;
-    if (connection.epoch === epoch) recordClosedConnection(connection.responsesStarted);
-  }
-
-  function recordClosedConnection(requests: number): void {
-    closedStats.count++;
-    closedStats.requests += requests;
-    closedStats.min = Math.min(closedStats.min, requests);
-    closedStats.max = Math.max(closedStats.max, requests);
+    if (connection.epoch === epoch) requestsPerConnection.recordClosed(connection.responsesStarted);
   }
 
   /** No delay configured: answer in the handler itself, with no timer and nothing allocated. */
@@ -313,25 +299,13 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   }
 
   function counters(): UpstreamCounters {
-    const perConnection = { ...closedStats };
-    for (const connection of openConnections) {
-      if (connection.epoch !== epoch) continue;
-      perConnection.count++;
-      perConnection.requests += connection.responsesStarted;
-      perConnection.min = Math.min(perConnection.min, connection.responsesStarted);
-      perConnection.max = Math.max(perConnection.max, connection.responsesStarted);
-    }
-    const none = perConnection.count === 0;
+    const open = [...openConnections].filter((connection) => connection.epoch === epoch).map((connection) => connection.responsesStarted);
     return {
       ...counts,
       ...(speaksHttp2 && { http2: { ...http2Counts } }),
       ...(faults && { faults: faults.counters() }),
       openConnections: openConnections.size,
-      requestsPerConnection: {
-        min: none ? 0 : perConnection.min,
-        mean: none ? 0 : perConnection.requests / perConnection.count,
-        max: none ? 0 : perConnection.max,
-      },
+      requestsPerConnection: requestsPerConnection.summary(open),
     };
   }
 
@@ -340,7 +314,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     counts = zeroCounts();
     http2Counts = zeroHttp2Counts();
     counts.peakOpenConnections = openConnections.size;
-    closedStats = zeroClosedStats();
+    requestsPerConnection = new RequestsPerConnection();
     faults?.restart();
   }
 
@@ -434,6 +408,3 @@ function zeroHttp2Counts(): Http2Counters {
   return { sessions: 0, streams: 0, goawaySent: 0, streamsReset: 0 };
 }
 
-function zeroClosedStats(): ClosedConnectionStats {
-  return { count: 0, requests: 0, min: Infinity, max: 0 };
-}
