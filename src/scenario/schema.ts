@@ -344,8 +344,12 @@ const common = {
   retry: RetrySchema.optional().describe('retry idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE) that failed with one of errorCodes or statusCodes'),
 };
 
+/** undici and node-http: several independent pools, as many small instances of a service each have their own. */
+const pools = positiveInt().optional().describe('independent pools with these settings (each its own undici Pool / node Agent, as each instance of a serverless function has its own); requests go to them round robin and connections are counted over all. Default 1');
+
 export const UndiciVariantSchema = z.strictObject({
   ...common,
+  pools,
   client: z.literal('undici'),
   connections: positiveInt().optional().describe('pool size; absent means unlimited, as undici'),
   pipelining: positiveInt().default(1).describe('requests sent on one connection before responses arrive (HTTP/1.1 pipelining)'),
@@ -362,6 +366,7 @@ export const UndiciVariantSchema = z.strictObject({
 export const NodeHttpVariantSchema = z.strictObject({
   ...common,
   client: z.literal('node-http'),
+  pools,
   maxSockets: positiveInt().optional().describe('sockets per origin; absent means unlimited, as node:http'),
   maxFreeSockets: positiveInt().optional().describe('idle sockets kept per origin (node default 256)'),
   timeout: duration(1).optional().describe('socket idle timeout'),
