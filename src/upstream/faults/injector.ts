@@ -212,6 +212,8 @@ export function createFaultInjector(config: UpstreamConfig, server: Server, send
     // Lost: the connection is on its way out or frozen.
     if (state.closing || state.stalled) return true;
     for (const fault of requestFaults) {
+      // Not on the h2 upstream's http/1.1 fallback connections, which have no streams to refuse.
+      if (fault.type === 'h2_refuse_stream' && connection.session === undefined) continue;
       if (!strikes(fault.trigger, timeline, state.requests)) continue;
       counter.of(fault.type).struck++;
       switch (fault.type) {
@@ -223,8 +225,6 @@ export function createFaultInjector(config: UpstreamConfig, server: Server, send
           else kill(connection, fault.type, 'fin');
           return true;
         case 'h2_refuse_stream':
-          // Not on the h2 upstream's http/1.1 fallback connections, which have no streams.
-          if (connection.session === undefined) continue;
           resetStream(res, http2.constants.NGHTTP2_REFUSED_STREAM);
           return true;
         case 'malformed':
@@ -261,21 +261,11 @@ export function createFaultInjector(config: UpstreamConfig, server: Server, send
     const state = stateOf(connection);
     if (state.stalled || state.closing) return;
     const fault = responseFaults.get(res);
-    if (connection.session !== undefined) respondOnStream(connection, state, res, status, headers, body, fault);
-    else if (state.overLimit || draining) {
-      const type = state.overLimit ? 'conn_limit' : 'drain';
-      const closingStatus = state.overLimit ? 503 : drainStatus;
-      // node:http ends the connection after a response with `Connection: close`.
-      connection.closedByServer = true;
-      counter.of(type).connectionsClosed++;
-      if (type === 'drain') counter.of(type).struck++;
-      if (closingStatus < 300) send(res, closingStatus, closingHeaders(headers), body);
-      else send(res, closingStatus, errorHeaders(headers, { close: true }), undefined);
-    } else if (fault?.type === 'http_error') {
-      send(res, fault.status, errorHeaders(headers, { retryAfter: fault.retryAfter }), undefined);
-    } else {
-      send(res, status, hintOverride(headers, fault), body);
-    }
+    // A session that got GOAWAY when the drain began serves the streams it had as usual.
+    if (state.overLimit || (draining && !state.drainedAtStart)) sendClosing(connection, state, res, headers, body);
+    else if (fault?.type === 'http_error') send(res, fault.status, errorHeaders(headers, { retryAfter: fault.retryAfter }), undefined);
+    // HTTP/2 has no Keep-Alive hint to rewrite.
+    else send(res, status, connection.session ? headers : hintOverride(headers, fault), body);
     if (fault?.type === 'close_after_response') {
       state.closing = true;
       setTimeout(() => kill(connection, fault.type, 'fin'), fault.delay).unref();
@@ -285,22 +275,23 @@ export function createFaultInjector(config: UpstreamConfig, server: Server, send
   }
 
   /**
-   * HTTP/2: a stream on a session over the connection limit, or opened while draining, gets the
-   * closing status, then its session GOAWAY; a session that got GOAWAY when the drain began serves
-   * the streams it had as usual. No Keep-Alive hint: HTTP/2 has none.
+   * Over a conn_limit with action 503, or draining: the closing status, then the connection goes.
+   * HTTP/1.1 says `Connection: close` (node:http then ends the connection); HTTP/2 sends GOAWAY.
    */
-  function respondOnStream(connection: FaultableConnection, state: ConnectionState, res: Reply, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined, fault: Fault | undefined): void {
-    if (state.overLimit || (draining && !state.drainedAtStart)) {
-      const type = state.overLimit ? 'conn_limit' : 'drain';
-      if (type === 'drain') counter.of(type).struck++;
-      send(res, state.overLimit ? 503 : drainStatus, errorHeaders(headers, {}), undefined);
+  function sendClosing(connection: FaultableConnection, state: ConnectionState, res: Reply, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
+    const type = state.overLimit ? 'conn_limit' : 'drain';
+    const closingStatus = state.overLimit ? 503 : drainStatus;
+    if (type === 'drain') counter.of(type).struck++;
+    const { session } = connection;
+    if (closingStatus < 300) send(res, closingStatus, session ? headers : closingHeaders(headers), body);
+    else send(res, closingStatus, errorHeaders(headers, { close: !session }), undefined);
+    if (session === undefined) {
+      connection.closedByServer = true;
+      counter.of(type).connectionsClosed++;
+    } else {
       // GOAWAY once the response is out, as `Connection: close` comes with it: a GOAWAY that
       // overtakes the end of the stream makes undici 7 fail the stream it has just been answered on.
       (res as http2.Http2ServerResponse).stream.once('close', () => closeGracefully(connection, type));
-    } else if (fault?.type === 'http_error') {
-      send(res, fault.status, errorHeaders(headers, { retryAfter: fault.retryAfter }), undefined);
-    } else {
-      send(res, status, headers, body);
     }
   }
 
