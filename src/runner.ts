@@ -12,7 +12,8 @@ import type { Scenario, Variant } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
 import { RunFailedError } from './errors.js';
-import { faultWindows, startUpstreams, type UpstreamGroup } from './upstream/instances.js';
+import { faultWindows, faultWindowsOf, startUpstreams, type UpstreamGroup } from './upstream/instances.js';
+import { startFaultProxy } from './proxy/start.js';
 import { createClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
 import { VariantRecorder } from './metrics/recorder.js';
@@ -73,16 +74,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     let target: Target;
     if (scenario.upstream) {
       upstream = await startUpstreams(scenario.upstream);
-      void upstream.exited.then(({ expected, code, signal }) => {
-        if (!expected) stopper.abort(`upstream-exited: the bundled upstream exited unexpectedly (code ${code}, signal ${signal})`);
-      });
       const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
       target = { origin: upstream.url, origins: upstream.urls, ca, request: scenario.request };
     } else {
       const url = new URL(scenario.target!);
       const path = url.pathname !== '/' || url.search ? url.pathname + url.search : scenario.request.path;
-      target = { origin: url.origin, request: { ...scenario.request, path } };
+      // A target with faults is reached through the fault proxy, which then stands in for the upstream.
+      if (scenario.faults) upstream = await startFaultProxy(url, scenario.faults);
+      target = { origin: upstream?.url ?? url.origin, request: { ...scenario.request, path } };
     }
+    void upstream?.exited.then(({ expected, code, signal }) => {
+      if (!expected) stopper.abort(`upstream-exited: the ${scenario.upstream ? 'bundled upstream' : 'fault proxy'} exited unexpectedly (code ${code}, signal ${signal})`);
+    });
     emit({ type: 'run-start', targetUrl: target.origin, variants: scenario.variants.map((v) => v.name), upstreamPid: upstream?.pid });
 
     rounds: for (let round = 0; round < rounds; round++) {
@@ -116,7 +119,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     finishedAt: new Date().toISOString(),
     partial: interruption !== undefined || variants.length < scenario.variants.length,
     interruption,
-    targetUrl: upstream?.url ?? scenario.target!,
+    targetUrl: scenario.target ?? upstream!.url,
     baseline: scenario.baseline,
     variants,
   };
@@ -140,7 +143,7 @@ async function runVariant(
   let inFlight = new InFlightGauge();
   /** Losses inside the upstream's fault windows; set when measuring starts, as the windows count from then. */
   let faultRecorder: FaultWindowRecorder | undefined;
-  const windows = scenario.upstream ? faultWindows(scenario.upstream) : [];
+  const windows = scenario.upstream ? faultWindows(scenario.upstream) : faultWindowsOf(scenario.faults ?? []);
   const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
   // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
   const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;

@@ -79,15 +79,17 @@ export const poolWait: Rule = (v, run) => {
   } else {
     return;
   }
-  const capacity = pool.size * pool.requestsPerConnection;
+  // `pools` independent pools of that size: requests spread over them in turn.
+  const pools = variant.pools ?? 1;
+  const capacity = pool.size * pool.requestsPerConnection * pools;
   const wait = v.poolWait;
   if (capacity >= concurrency || wait === undefined || !waitsLong(v)) return;
   return {
     rule: 'pool-wait',
     variant: v.name,
-    setting: `${pool.key}: ${pool.size}`,
+    setting: `${pool.key}: ${pool.size}${pools > 1 ? `, pools: ${pools}` : ''}`,
     evidence: `${concurrency} requests in flight for room for ${capacity}: ${wait.meanWaiting.toFixed(1)} waited for a connection on average (sampled ${wait.samples}×), an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency (Little's law: waiting / throughput)`,
-    change: `raise ${pool.key} to ${Math.ceil(concurrency / pool.requestsPerConnection)} so every request in flight has a connection, or lower the concurrency`,
+    change: `raise ${pool.key} to ${Math.ceil(concurrency / (pool.requestsPerConnection * pools))} so every request in flight has a connection, or lower the concurrency`,
   };
 };
 

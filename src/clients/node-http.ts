@@ -1,5 +1,6 @@
 /**
- * node:http / node:https with an Agent, round robin over the instances when there are several.
+ * node:http / node:https with an Agent (with `pools: N`, N independent agents taking requests in
+ * turn), round robin over the instances when there are several.
  * Connections are counted by wrapping the agent's createConnection, which Node calls exactly
  * once per new socket; `request.reusedSocket` tells a stale-socket failure from a fresh one.
  */
@@ -23,31 +24,35 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
     scheduling: variant.scheduling,
     ca: target.ca,
   };
-  const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
+  const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions)));
+  let nextAgent = 0;
 
-  // createConnection is public API but missing from the Agent type in @types/node.
-  const agentWithConnect = agent as unknown as {
-    createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
-  };
-  const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
-  agentWithConnect.createConnection = (options, callback) => {
-    const startedAt = performance.now();
-    const socket = originalCreateConnection(options, callback);
-    let connected = false;
-    socket.once(isHttps ? 'secureConnect' : 'connect', () => {
-      connected = true;
-      counts.opened += 1;
-      onConnect(performance.now() - startedAt);
-      socket.once('close', () => {
-        counts.closed += 1;
+  function countingConnections(agent: http.Agent): http.Agent {
+    // createConnection is public API but missing from the Agent type in @types/node.
+    const agentWithConnect = agent as unknown as {
+      createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
+    };
+    const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
+    agentWithConnect.createConnection = (options, callback) => {
+      const startedAt = performance.now();
+      const socket = originalCreateConnection(options, callback);
+      let connected = false;
+      socket.once(isHttps ? 'secureConnect' : 'connect', () => {
+        connected = true;
+        counts.opened += 1;
+        onConnect(performance.now() - startedAt);
+        socket.once('close', () => {
+          counts.closed += 1;
+        });
       });
-    });
-    socket.once('error', () => {
-      if (!connected) counts.failed += 1;
-    });
-    return socket;
-  };
+      socket.once('error', () => {
+        if (!connected) counts.failed += 1;
+      });
+      return socket;
+    };
+    return agent;
+  }
 
   const request = isHttps ? https.request : http.request;
   const { method, headers, body } = target.request;
@@ -55,7 +60,6 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
   const hosts = (target.origins ?? [target.origin]).map((origin) => new URL(origin));
   let nextHost = 0;
   const requestOptions: http.RequestOptions = {
-    agent,
     protocol: url.protocol,
     method,
     headers,
@@ -66,6 +70,7 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
     library: `node:${isHttps ? 'https' : 'http'} ${process.version}`,
     send(path, signal) {
       const { hostname, port } = hosts[nextHost++ % hosts.length];
+      const agent = agents[nextAgent++ % agents.length];
       attempts.attempts++;
       return new Promise((resolve, reject) => {
         const fail = (error: unknown) => {
@@ -75,7 +80,7 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
           }
           reject(error);
         };
-        const req = request({ ...requestOptions, hostname, port, path, signal }, (res) => {
+        const req = request({ ...requestOptions, agent, hostname, port, path, signal }, (res) => {
           const retryAfter = res.headers['retry-after'];
           drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes, retryAfter }), fail);
         });
@@ -88,11 +93,11 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
       });
     },
     connections: () => ({ ...counts }),
-    // Requests queued in the agent for a free socket, over every origin (there is one).
-    waiting: () => Object.values(agent.requests).reduce((sum, queue) => sum + (queue?.length ?? 0), 0),
+    // Requests queued in the agents for a free socket, over every origin.
+    waiting: () => agents.reduce((sum, agent) => sum + Object.values(agent.requests).reduce((n, queue) => n + (queue?.length ?? 0), 0), 0),
     attempts: () => ({ ...attempts }),
     async close() {
-      agent.destroy();
+      for (const agent of agents) agent.destroy();
     },
   };
 };

@@ -11,6 +11,7 @@ import http2 from 'node:http2';
 import type { NodeHttp2Variant } from '../scenario/schema.js';
 import type { ClientFactory, ClientConnectionCounts, ClientHttp2Counts, Response } from './types.js';
 import { drainBody } from './drain.js';
+import { PoolbenchError } from '../errors.js';
 
 interface Slot {
   readonly session: http2.ClientHttp2Session;
@@ -54,9 +55,13 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
       http2Counts.goawaysReceived += 1;
       retire(slot);
     });
-    // Stream errors reach the stream's own request; a session error only retires the session.
-    session.on('error', () => {
-      if (!connected) counts.failed += 1;
+    // Stream errors reach the stream's own request; a session error only retires the session,
+    // except one before it connected: the requests waiting for it fail, as undici's would,
+    // rather than open session after session against a server that refuses them.
+    session.on('error', (error) => {
+      if (connected) return;
+      counts.failed += 1;
+      for (const waiter of waiters.splice(0)) waiter.reject(error);
     });
     session.once('close', () => {
       if (connected) counts.closed += 1;
@@ -111,7 +116,11 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
           signal.removeEventListener('abort', onAbort);
           resolve(s);
         },
-        reject,
+        // Taken off the queue by whoever rejects it: the abort must not take another waiter off.
+        reject: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
       };
       const onAbort = () => {
         waiters.splice(waiters.indexOf(waiter), 1);
@@ -137,7 +146,7 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
       stream.once('response', (responseHeaders) => {
         status = Number(responseHeaders[':status']);
       });
-      drainBody(stream).then((bytes) => resolve({ status, bytes }), reject);
+      drainBody(stream).then((bytes) => (status === 0 ? reject(closedWithoutResponse()) : resolve({ status, bytes })), reject);
       if (body !== undefined) stream.end(body);
     });
   }
@@ -163,3 +172,11 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
     },
   };
 };
+
+/**
+ * A stream that ended without response headers: its connection closed under it (a FIN). Named
+ * as node:http names the same thing on HTTP/1.1 ("socket hang up"), so retries treat both alike.
+ */
+function closedWithoutResponse(): PoolbenchError {
+  return new PoolbenchError('socket hang up: the connection closed before the response', { code: 'ECONNRESET' });
+}

@@ -72,7 +72,8 @@ export function withDeadline(send: Send, ms: number): Send {
     try {
       return await send(path, controller.signal);
     } catch (error) {
-      if (timedOut && !signal.aborted) throw new PoolbenchError(`no complete response within ${ms} ms`, { code: 'REQUEST_TIMEOUT', cause: error });
+      // No `cause`: the error is our own abort, and classifyError would name the request by it.
+      if (timedOut && !signal.aborted) throw new PoolbenchError(`no complete response within ${ms} ms`, { code: 'REQUEST_TIMEOUT' });
       throw error;
     } finally {
       clearTimeout(timer);

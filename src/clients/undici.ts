@@ -1,7 +1,7 @@
 /**
  * undici Pool (a BalancedPool over several instances), behind a RetryAgent when the variant
- * retries. Connections are counted by wrapping the pool's connector, so the count belongs
- * to this pool alone (diagnostics_channel is process-wide and would also see other pools).
+ * retries; with `pools: N`, N independent ones taking requests in turn. Connections are counted
+ * by wrapping the pools' connector, so the count belongs to these pools alone (diagnostics_channel is process-wide and would also see other pools).
  *
  * `protocol: h2` sets `allowH2: true` explicitly (undici 8 changes its default): over TLS, ALPN
  * then picks HTTP/2; over cleartext, `useH2c` speaks it by prior knowledge. undici sends one
@@ -56,33 +56,42 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     maxConcurrentStreams: variant.maxConcurrentStreams,
   };
   const origins = target.origins ?? [target.origin];
-  const pool = origins.length > 1 ? new BalancedPool(origins, poolOptions) : new Pool(target.origin, poolOptions);
+  // `pools` independent pools, one connector (and so one count) for all of them.
+  const pools = Array.from({ length: variant.pools ?? 1 }, () => (origins.length > 1 ? new BalancedPool(origins, poolOptions) : new Pool(target.origin, poolOptions)));
   // BalancedPool has the same `stats` as Pool at run time (both are undici PoolBase); its types omit it.
-  const stats = () => (pool as Pool).stats;
+  const sumStats = (pick: (stats: Pool['stats']) => number) => pools.reduce((sum, pool) => sum + pick((pool as Pool).stats), 0);
   // When retries run out on a status, undici fails the request with UND_ERR_REQ_RETRY. (throwOnError: false
   // would return the response instead, but trips an assertion in undici 7.30's parser when the retried
   // response closes the connection.)
-  const dispatcher: Dispatcher = variant.retry ? new RetryAgent(pool, { ...variant.retry }) : pool;
+  const dispatchers: Dispatcher[] = pools.map((pool) => (variant.retry ? new RetryAgent(pool, { ...variant.retry }) : pool));
+  let nextDispatcher = 0;
   const attempts = trackUndiciAttempts();
 
   const { method, headers, body } = target.request;
   const adapter: ClientAdapter = {
     library: `undici ${undiciVersion}`,
     async send(path, signal) {
+      const dispatcher = dispatchers[nextDispatcher];
+      nextDispatcher = (nextDispatcher + 1) % dispatchers.length;
       const response = await dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: variant.blocking });
       return { status: response.statusCode, bytes: await drainBody(response.body) };
     },
     connections: () => ({ ...counts }),
     attempts: attempts.counts,
     poolState() {
-      const { connected, free, pending, queued, running } = stats();
-      return { connected, free, pending, queued, running };
+      return {
+        connected: sumStats((s) => s.connected),
+        free: sumStats((s) => s.free),
+        pending: sumStats((s) => s.pending),
+        queued: sumStats((s) => s.queued),
+        running: sumStats((s) => s.running),
+      };
     },
     // Pool-wide queue plus each connection's requests not yet written to its socket.
-    waiting: () => stats().pending,
+    waiting: () => sumStats((s) => s.pending),
     async close() {
       attempts.close();
-      await dispatcher.destroy();
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()));
     },
   };
   return adapter;

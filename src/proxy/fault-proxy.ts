@@ -3,37 +3,49 @@
  * connections can be injected in front of a real (staging) service. It sees bytes, not HTTP:
  * a "request" is a burst of client bytes that follows the server's answer to the previous one
  * (HTTP/1.1 without pipelining), which is what `on: request` and `nth` count.
+ *
+ * It counts like the bundled upstream (`UpstreamCounters`), from the client's side of the proxy:
+ * connections accepted and closed ("by the server" when the proxy or the target ended them),
+ * requests answered, and what each fault did.
  */
 import net from 'node:net';
 import { faultMoment, type Fault, type FaultType } from '../scenario/schema.js';
-import type { FaultCount } from '../upstream/types.js';
+import type { UpstreamCounters } from '../upstream/types.js';
 import { takeListenerDown } from '../upstream/faults/listener.js';
 import { FaultCounter, FaultTimeline, strikes } from '../upstream/faults/trigger.js';
-
-/** The faults a byte-level proxy can apply; the others need to speak HTTP. */
-export const PROXY_FAULT_TYPES: readonly FaultType[] = ['reset', 'empty_response', 'hang', 'stall', 'idle_close', 'refuse', 'conn_limit'];
-
-/** Why the proxy cannot apply `fault`, or undefined when it can. */
-export function whyProxyCannotApply(fault: Fault): string | undefined {
-  if (fault.type === 'conn_limit' && fault.action === '503') return 'the proxy sees bytes, not HTTP, and cannot answer 503: use action close or reset';
-  if (!PROXY_FAULT_TYPES.includes(fault.type)) return `the proxy sees bytes, not HTTP, and cannot apply ${fault.type}; it can ${PROXY_FAULT_TYPES.join(', ')}`;
-  return undefined;
-}
+import { RequestsPerConnection } from '../upstream/requests-per-connection.js';
+import { whyProxyCannotApply } from './applicable-faults.js';
 
 export interface FaultProxy {
   listen(port?: number, host?: string): Promise<number>;
-  counters(): Partial<Record<FaultType, FaultCount>>;
+  counters(): UpstreamCounters;
+  /** Zeroes the counters and restarts the fault windows from now (the start of a measured window). */
+  resetCounters(): void;
   close(): Promise<void>;
+}
+
+/** One client connection through the proxy, for the counters. */
+interface Passage {
+  /** Requests answered by the target. */
+  requests: number;
+  /** The proxy (a fault) or the target ended it. */
+  closedByServer: boolean;
+  /** The counter epoch at accept: connections from before the last reset stay out of requestsPerConnection. */
+  readonly epoch: number;
 }
 
 export function createFaultProxy(to: { host: string; port: number }, faults: Fault[]): FaultProxy {
   for (const fault of faults) {
     const problem = whyProxyCannotApply(fault);
-    if (problem) throw new Error(problem);
+    if (problem) throw new Error(problem.message);
   }
   const timeline = new FaultTimeline();
   const counter = new FaultCounter();
   const sockets = new Set<net.Socket>();
+  const passages = new Map<net.Socket, Passage>();
+  let counts = zeroCounts();
+  let requestsPerConnection = new RequestsPerConnection();
+  let epoch = 0;
   const byMoment = (moment: string) => faults.filter((fault) => faultMoment(fault) === moment);
   const acceptFaults = byMoment('accept');
   const requestFaults = byMoment('request');
@@ -50,7 +62,7 @@ export function createFaultProxy(to: { host: string; port: number }, faults: Fau
       () => {
         counter.of(fault.type).struck++;
         bringListenerBack = takeListenerDown(server, () => closing);
-        for (const socket of sockets) if (!socket.destroyed) kill(socket, 'refuse', 'fin');
+        for (const client of passages.keys()) if (!client.destroyed) kill(client, 'refuse', 'fin');
       },
       () => bringListenerBack?.(),
     );
@@ -60,6 +72,7 @@ export function createFaultProxy(to: { host: string; port: number }, faults: Fau
 
   function kill(client: net.Socket, type: FaultType, how: 'fin' | 'rst'): void {
     counter.of(type).connectionsClosed++;
+    passages.get(client)!.closedByServer = true;
     if (how === 'rst') client.resetAndDestroy();
     else client.end();
   }
@@ -67,6 +80,10 @@ export function createFaultProxy(to: { host: string; port: number }, faults: Fau
   function onConnection(client: net.Socket): void {
     sockets.add(client);
     admitted++;
+    const passage: Passage = { requests: 0, closedByServer: false, epoch };
+    passages.set(client, passage);
+    counts.connectionsAccepted++;
+    counts.peakOpenConnections = Math.max(counts.peakOpenConnections, passages.size);
     let requests = 0;
     /** Client bytes sent since the server last answered: a request in progress. */
     let awaitingAnswer = false;
@@ -83,12 +100,18 @@ export function createFaultProxy(to: { host: string; port: number }, faults: Fau
     };
     client.once('close', () => {
       sockets.delete(client);
+      passages.delete(client);
       admitted--;
+      counts.connectionsClosed++;
+      if (passage.closedByServer) counts.connectionsClosedByServer++;
+      if (passage.epoch === epoch) requestsPerConnection.recordClosed(passage.requests);
       teardown();
     });
     upstream.once('close', () => {
       sockets.delete(upstream);
-      if (!frozen) client.end();
+      if (frozen || client.destroyed) return;
+      passage.closedByServer = true;
+      client.end();
     });
     client.on('error', teardown);
     upstream.on('error', teardown);
@@ -124,6 +147,10 @@ export function createFaultProxy(to: { host: string; port: number }, faults: Fau
     upstream.on('drain', () => !frozen && client.resume());
     upstream.on('data', (chunk: Buffer) => {
       if (frozen) return;
+      if (awaitingAnswer) {
+        passage.requests++;
+        counts.requests++;
+      }
       awaitingAnswer = false;
       for (const timer of idleTimers) timer.refresh();
       if (!client.write(chunk)) upstream.pause();
@@ -153,7 +180,18 @@ export function createFaultProxy(to: { host: string; port: number }, faults: Fau
         });
       });
     },
-    counters: () => counter.snapshot(faults),
+    counters() {
+      const open = [...passages.values()].filter((p) => p.epoch === epoch).map((p) => p.requests);
+      return { ...counts, openConnections: passages.size, requestsPerConnection: requestsPerConnection.summary(open), faults: counter.snapshot(faults) };
+    },
+    resetCounters() {
+      epoch++;
+      counts = zeroCounts();
+      counts.peakOpenConnections = passages.size;
+      requestsPerConnection = new RequestsPerConnection();
+      counter.reset();
+      timeline.restart();
+    },
     close() {
       closing = true;
       timeline.stop();
@@ -163,4 +201,8 @@ export function createFaultProxy(to: { host: string; port: number }, faults: Fau
       });
     },
   };
+}
+
+function zeroCounts(): Omit<UpstreamCounters, 'openConnections' | 'requestsPerConnection' | 'faults'> {
+  return { connectionsAccepted: 0, tlsHandshakes: 0, tlsResumed: 0, requests: 0, connectionsClosedByServer: 0, connectionsClosed: 0, peakOpenConnections: 0 };
 }

@@ -51,7 +51,7 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   const written: unknown = doc.toJS();
   const checked = validate(ScenarioSchema, written);
   const findings: Finding[] = checked.ok ? [] : [...checked.findings];
-  findings.push(...checkUpstreamOrTarget(written));
+  findings.push(...checkUpstreamOrTarget(written), ...checkTargetFaults(written));
 
   const variants: ExpandedVariant[] = [];
   const writtenVariants = isPlainObject(written) && Array.isArray(written.variants) ? written.variants : [];
@@ -75,7 +75,7 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   return {
     name: input.name,
     ...(input.description !== undefined && { description: input.description }),
-    ...(input.target !== undefined ? { target: input.target } : { upstream: input.upstream ?? defaultUpstream() }),
+    ...(input.target !== undefined ? { target: input.target, ...(input.faults && { faults: input.faults }) } : { upstream: input.upstream ?? defaultUpstream() }),
     request: input.request,
     load,
     variants: variants.map(({ variant }) => variant),
@@ -103,6 +103,18 @@ function checkUpstreamOrTarget(written: unknown): Finding[] {
     message: 'give either upstream or target, not both',
     hint: 'upstream configures the bundled fake server; target points at a real one',
   }];
+}
+
+/** Top-level faults go to the fault proxy, which needs a target, and forwards TCP only in the clear. */
+function checkTargetFaults(written: unknown): Finding[] {
+  if (!isPlainObject(written) || written.faults === undefined) return [];
+  if (written.target === undefined) {
+    return [{ path: ['faults'], atKey: true, message: 'faults (top level) apply to a target, through the fault proxy', hint: 'for the bundled upstream, put them under upstream.faults' }];
+  }
+  if (typeof written.target === 'string' && written.target.startsWith('https:')) {
+    return [{ path: ['target'], message: 'the fault proxy forwards TCP, and an https target\'s certificate would not match the proxy\'s address', hint: 'use an http:// target with faults' }];
+  }
+  return [];
 }
 
 function checkDuplicateNames(variants: ExpandedVariant[]): Finding[] {

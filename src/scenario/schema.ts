@@ -12,6 +12,7 @@ import { describeValue } from './describe-value.js';
 import { parseDuration, parseSize } from './units.js';
 import { parseSlo, type Slo } from '../plan/slo.js';
 import { parseThreshold } from '../gate/threshold.js';
+import { whyProxyCannotApply } from '../proxy/applicable-faults.js';
 
 interface QuantityKind {
   parse(value: string | number): number | undefined;
@@ -170,11 +171,18 @@ export const FaultSchema = z.discriminatedUnion('type', [
     status: z.number().int().min(400).max(599).default(503),
     retryAfter: duration().optional().describe('send `Retry-After` with this many seconds'),
   }).describe('answers an error status instead of the response'),
+  z.strictObject({ type: z.literal('h2_refuse_stream'), trigger }).describe('HTTP/2 (protocol h2, h2c): resets the stream with RST_STREAM REFUSED_STREAM, which tells the client it was not processed'),
 ]).superRefine((fault, ctx) => {
   for (const problem of faultTriggerProblems(fault)) ctx.addIssue({ code: 'custom', path: ['trigger', ...problem.path], message: problem.message });
 });
 export type Fault = z.output<typeof FaultSchema>;
 export type FaultType = Fault['type'];
+
+/** A fault the fault proxy applies in front of a `target`: the connection-level ones only. */
+const ProxyFaultSchema = FaultSchema.superRefine((fault, ctx) => {
+  const problem = whyProxyCannotApply(fault);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
+});
 
 /** Which moments each fault can strike at; the first is its default. Window faults have none. */
 export const FAULT_MOMENTS_BY_TYPE: Record<FaultType, readonly FaultMoment[]> = {
@@ -191,6 +199,7 @@ export const FAULT_MOMENTS_BY_TYPE: Record<FaultType, readonly FaultMoment[]> = 
   drain: [],
   tls_cost: ['accept'],
   http_error: ['request'],
+  h2_refuse_stream: ['request'],
 };
 
 /** The moment a fault strikes at: the one written, or the fault's default. */
@@ -267,6 +276,16 @@ export const UpstreamSchema = z
     faults: z.array(FaultSchema).default([]).describe('faults injected into connections; see the README for each one\'s symptom'),
     instances: positiveInt().default(1).describe('upstream processes, each on its own port; clients spread their requests over them'),
     deploy: DeploySchema.optional().describe('a rolling deploy over the instances, one at a time'),
+  })
+  .superRefine((upstream, ctx) => {
+    const http2 = upstream.protocol === 'h2' || upstream.protocol === 'h2c';
+    upstream.faults.forEach((fault, index) => {
+      const problem =
+        fault.type === 'h2_refuse_stream' && !http2 ? `h2_refuse_stream resets HTTP/2 streams, but the upstream's protocol is ${upstream.protocol}: use protocol h2 or h2c`
+        : fault.type === 'malformed' && http2 ? 'malformed sends bytes that are not HTTP/1.1, which an HTTP/2 session cannot carry: use empty_response or truncate (the stream is reset) or reset'
+        : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['faults', index, 'type'], message: problem });
+    });
   });
 export type UpstreamConfig = z.output<typeof UpstreamSchema>;
 
@@ -341,8 +360,12 @@ const common = {
   retry: RetrySchema.optional().describe('retry idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE) that failed with one of errorCodes or statusCodes'),
 };
 
+/** undici and node-http: several independent pools, as many small instances of a service each have their own. */
+const pools = positiveInt().optional().describe('independent pools with these settings (each its own undici Pool / node Agent, as each instance of a serverless function has its own); requests go to them round robin and connections are counted over all. Default 1');
+
 export const UndiciVariantSchema = z.strictObject({
   ...common,
+  pools,
   client: z.literal('undici'),
   connections: positiveInt().optional().describe('pool size; absent means unlimited, as undici'),
   pipelining: positiveInt().default(1).describe('requests sent on one connection before responses arrive (HTTP/1.1 pipelining)'),
@@ -359,6 +382,7 @@ export const UndiciVariantSchema = z.strictObject({
 export const NodeHttpVariantSchema = z.strictObject({
   ...common,
   client: z.literal('node-http'),
+  pools,
   maxSockets: positiveInt().optional().describe('sockets per origin; absent means unlimited, as node:http'),
   maxFreeSockets: positiveInt().optional().describe('idle sockets kept per origin (node default 256)'),
   timeout: duration(1).optional().describe('socket idle timeout'),
@@ -448,6 +472,7 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().optional(),
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
   target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
+  faults: z.array(ProxyFaultSchema).optional().describe('with target: connection-level faults applied by the fault proxy, which poolbench runs in front of the target (http:// only)'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
   load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
@@ -468,6 +493,8 @@ export interface Scenario {
   file?: string;
   upstream?: UpstreamConfig;
   target?: string;
+  /** With `target`: the faults the fault proxy in front of it applies. */
+  faults?: Fault[];
   request: RequestConfig;
   load: LoadConfig & { duration?: number };
   variants: Variant[];

@@ -67,9 +67,12 @@ function deployFaults(deploy: DeployConfig, index: number): Fault[] {
 
 /** The windows of the run in which any instance has a timed fault or is being deployed. */
 export function faultWindows(config: UpstreamConfig): FaultWindow[] {
-  const windows = instanceConfigs(config).flatMap((instance) =>
-    instance.faults.flatMap(({ trigger }) => (trigger.at === undefined ? [] : [{ startMs: trigger.at, endMs: trigger.at + (trigger.for ?? Infinity) }])),
-  );
+  return faultWindowsOf(instanceConfigs(config).flatMap((instance) => instance.faults));
+}
+
+/** The windows of the timed faults among `faults`, in order. */
+export function faultWindowsOf(faults: Fault[]): FaultWindow[] {
+  const windows = faults.flatMap(({ trigger }) => (trigger.at === undefined ? [] : [{ startMs: trigger.at, endMs: trigger.at + (trigger.for ?? Infinity) }]));
   return windows.sort((a, b) => a.startMs - b.startMs);
 }
 

@@ -1,9 +1,10 @@
 /**
- * The upstream process: runs the fake upstream on its own event loop, so that serving it never
- * steals time from the loop that measures the clients. Started by `startUpstream` with an IPC
- * channel, it never outlives its parent: when the channel goes, so does the process.
+ * The upstream process: runs the fake upstream (or the fault proxy) on its own event loop, so
+ * that serving it never steals time from the loop that measures the clients. Started by
+ * `startUpstream` / `startFaultProxy` with an IPC channel, it never outlives its parent: when
+ * the channel goes, so does the process.
  */
-import type { UpstreamConfig } from '../scenario/schema.js';
+import { createFaultProxy } from '../proxy/fault-proxy.js';
 import type { FromUpstream, ToUpstream } from './ipc.js';
 import { createUpstreamServer, type UpstreamServer } from './server.js';
 
@@ -29,7 +30,10 @@ process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ToUpstream) => {
   switch (message.type) {
     case 'start':
-      void start(message.config);
+      void start(() => createUpstreamServer(message.config));
+      break;
+    case 'start-proxy':
+      void start(() => createFaultProxy(message.to, message.faults));
       break;
     case 'counters':
       if (server) void reply({ type: 'counters', id: message.id, counters: server.counters() });
@@ -44,9 +48,10 @@ process.on('message', (message: ToUpstream) => {
   }
 });
 
-async function start(config: UpstreamConfig): Promise<void> {
+/** The fault proxy has the same shape as the upstream server: listen, counters, reset, close. */
+async function start(create: () => UpstreamServer): Promise<void> {
   try {
-    server = createUpstreamServer(config);
+    server = create();
     const port = await server.listen(0, '127.0.0.1');
     await reply({ type: 'ready', port });
   } catch (error) {

@@ -33,6 +33,7 @@ import { isHttp2, usesTls } from './protocol.js';
 import { createFaultInjector } from './faults/injector.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import { setTimeoutAt } from './exact-timer.js';
+import { RequestsPerConnection } from './requests-per-connection.js';
 import type { Http2Counters, UpstreamCounters } from './types.js';
 
 export interface UpstreamServer {
@@ -81,14 +82,6 @@ interface Connection {
 type Request = http.IncomingMessage | http2.Http2ServerRequest;
 type Reply = http.ServerResponse | http2.Http2ServerResponse;
 
-/** Requests per connection over connections that are closed; open ones are added at read time. */
-interface ClosedConnectionStats {
-  count: number;
-  requests: number;
-  min: number;
-  max: number;
-}
-
 export function createUpstreamServer(config: UpstreamConfig, options: UpstreamServerOptions = {}): UpstreamServer {
   const { rtt, jitter, keepAlive, maxConnections } = config;
   const isHttps = usesTls(config.protocol);
@@ -111,12 +104,12 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
    */
   const connectionByRemote = new Map<string, Connection>();
   const openConnections = new Set<Connection>();
-  const faults = config.faults.length > 0 ? createFaultInjector(config, server) : undefined;
+  const faults = config.faults.length > 0 ? createFaultInjector(config, server, sendGoaway) : undefined;
 
   let epoch = 0;
   let counts = zeroCounts();
   let http2Counts = zeroHttp2Counts();
-  let closedStats = zeroClosedStats();
+  let requestsPerConnection = new RequestsPerConnection();
 
   // Before the HTTP layer's own listener, which for HTTP/2 opens the session within this event.
   server.prependListener('connection', onConnection);
@@ -133,7 +126,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
       tcpSocket.destroy();
       counts.connectionsClosedByServer++;
       counts.connectionsClosed++;
-      recordClosedConnection(0);
+      requestsPerConnection.recordClosed(0);
       return;
     }
     const connection: Connection = {
@@ -201,14 +194,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     if (isHttps || speaksHttp2) connectionByRemote.delete(remoteKey(connection.tcpSocket));
     counts.connectionsClosed++;
     if (connection.closedByServer) counts.connectionsClosedByServer++;
-    if (connection.epoch === epoch) recordClosedConnection(connection.responsesStarted);
-  }
-
-  function recordClosedConnection(requests: number): void {
-    closedStats.count++;
-    closedStats.requests += requests;
-    closedStats.min = Math.min(closedStats.min, requests);
-    closedStats.max = Math.max(closedStats.max, requests);
+    if (connection.epoch === epoch) requestsPerConnection.recordClosed(connection.responsesStarted);
   }
 
   /** No delay configured: answer in the handler itself, with no timer and nothing allocated. */
@@ -219,9 +205,8 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     // An unread request body is drained by node:http itself once the response has finished.
   }
 
-  /** Faults act on HTTP/1.1 connections; HTTP/2's own (GOAWAY drain, RST_STREAM) are not built yet. */
   function injectFault(connection: Connection, req: Request, res: Reply): boolean {
-    return connection.session === undefined && faults !== undefined && faults.onRequest(connection, req as http.IncomingMessage, res as http.ServerResponse);
+    return faults !== undefined && faults.onRequest(connection, req, res);
   }
 
   function onRequestDelayed(req: Request, res: Reply): void {
@@ -270,16 +255,19 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     // node:http ends the socket after a response that carries `Connection: close`.
     if (closeAfter) connection.closedByServer = true;
     if (connection.session !== undefined) {
-      res.writeHead(model.status, model.http2Headers);
-      // end(undefined) ends without a body; the type just does not say so.
-      (res as http2.Http2ServerResponse).end(model.body as Buffer);
+      if (faults) faults.respond(connection, res, model.status, model.http2Headers, model.body);
+      else {
+        res.writeHead(model.status, model.http2Headers);
+        // end(undefined) ends without a body; the type just does not say so.
+        (res as http2.Http2ServerResponse).end(model.body as Buffer);
+      }
       // GOAWAY: the session takes no new streams and closes once the ones in flight are done.
       if (closeAfter) sendGoaway(connection.session);
     } else {
       // A client that asked to close gets no keep-alive hint either.
       const closing = closeAfter || !keepsAlive(connection, res);
       const headers = closing ? model.closingHeaders : model.keepAliveHeaders;
-      if (faults) faults.respond(connection, res as http.ServerResponse, model.status, headers, model.body);
+      if (faults) faults.respond(connection, res, model.status, headers, model.body);
       else {
         res.writeHead(model.status, headers);
         (res as http.ServerResponse).end(model.body);
@@ -311,25 +299,13 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
   }
 
   function counters(): UpstreamCounters {
-    const perConnection = { ...closedStats };
-    for (const connection of openConnections) {
-      if (connection.epoch !== epoch) continue;
-      perConnection.count++;
-      perConnection.requests += connection.responsesStarted;
-      perConnection.min = Math.min(perConnection.min, connection.responsesStarted);
-      perConnection.max = Math.max(perConnection.max, connection.responsesStarted);
-    }
-    const none = perConnection.count === 0;
+    const open = [...openConnections].filter((connection) => connection.epoch === epoch).map((connection) => connection.responsesStarted);
     return {
       ...counts,
       ...(speaksHttp2 && { http2: { ...http2Counts } }),
       ...(faults && { faults: faults.counters() }),
       openConnections: openConnections.size,
-      requestsPerConnection: {
-        min: none ? 0 : perConnection.min,
-        mean: none ? 0 : perConnection.requests / perConnection.count,
-        max: none ? 0 : perConnection.max,
-      },
+      requestsPerConnection: requestsPerConnection.summary(open),
     };
   }
 
@@ -338,7 +314,7 @@ export function createUpstreamServer(config: UpstreamConfig, options: UpstreamSe
     counts = zeroCounts();
     http2Counts = zeroHttp2Counts();
     counts.peakOpenConnections = openConnections.size;
-    closedStats = zeroClosedStats();
+    requestsPerConnection = new RequestsPerConnection();
     faults?.restart();
   }
 
@@ -432,6 +408,3 @@ function zeroHttp2Counts(): Http2Counters {
   return { sessions: 0, streams: 0, goawaySent: 0, streamsReset: 0 };
 }
 
-function zeroClosedStats(): ClosedConnectionStats {
-  return { count: 0, requests: 0, min: Infinity, max: 0 };
-}

@@ -1,5 +1,6 @@
 /**
- * Runs the fake upstream in a child process and hands the runner an `UpstreamHandle` to it.
+ * Runs the fake upstream (or, for `startFaultProxy`, the fault proxy) in a child process and
+ * hands the runner an `UpstreamHandle` to it.
  *
  * No upstream process may outlive poolbench: the child exits by itself when the IPC channel
  * drops (parent killed), and an `exit` hook here kills children still alive when the parent
@@ -30,7 +31,21 @@ type ExitStatus = Awaited<UpstreamHandle['exited']>;
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHandle> {
+export function startUpstream(config: UpstreamConfig): Promise<UpstreamHandle> {
+  return startServingProcess({ type: 'start', config }, 'upstream', (port) => ({
+    url: `${urlScheme(config.protocol)}://127.0.0.1:${port}`,
+    caFile: usesTls(config.protocol) ? tlsFixtureFiles().caFile : undefined,
+  }));
+}
+
+/** What the child serves once it listens on `port`: the URL clients use, and the CA they trust. */
+type Address = (port: number) => Pick<UpstreamHandle, 'url' | 'caFile'>;
+
+/**
+ * Forks the serving process, sends it `startMessage`, and resolves once it listens. `what` names
+ * it in errors ("the upstream could not start").
+ */
+export async function startServingProcess(startMessage: Extract<ToUpstream, { type: 'start' | 'start-proxy' }>, what: string, address: Address): Promise<UpstreamHandle> {
   installExitHook();
   const child = fork(UPSTREAM_ENTRY, [], {
     // The parent's flags (--test, --inspect, loaders) are not the upstream's business.
@@ -48,7 +63,7 @@ export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHan
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => {
       liveChildren.delete(child);
-      for (const { reject } of pendingCalls.values()) reject(upstreamGone(code, signal));
+      for (const { reject } of pendingCalls.values()) reject(upstreamGone(what, code, signal));
       pendingCalls.clear();
       resolve({ code, signal, expected: stopRequested });
     });
@@ -63,7 +78,7 @@ export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHan
   const holdLoop = createLoopHold(child);
   let port: number;
   try {
-    port = await holdLoop(waitForReady(child, config, exited));
+    port = await holdLoop(waitForReady(child, startMessage, what, exited));
   } catch (error) {
     stopRequested = true;
     child.kill('SIGKILL');
@@ -71,7 +86,7 @@ export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHan
   }
 
   function callUpstream(type: 'counters' | 'reset'): Promise<FromUpstream> {
-    if (!child.connected) return Promise.reject(upstreamGone(child.exitCode, child.signalCode));
+    if (!child.connected) return Promise.reject(upstreamGone(what, child.exitCode, child.signalCode));
     const id = nextCallId++;
     return holdLoop(
       new Promise<FromUpstream>((resolve, reject) => {
@@ -106,9 +121,8 @@ export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHan
   }
 
   return {
-    url: `${urlScheme(config.protocol)}://127.0.0.1:${port}`,
+    ...address(port),
     port,
-    caFile: usesTls(config.protocol) ? tlsFixtureFiles().caFile : undefined,
     pid: child.pid!,
     counters,
     resetCounters,
@@ -120,8 +134,8 @@ export async function startUpstream(config: UpstreamConfig): Promise<UpstreamHan
   };
 }
 
-/** Sends the config and resolves with the port once the child listens. */
-function waitForReady(child: ChildProcess, config: UpstreamConfig, exited: Promise<ExitStatus>): Promise<number> {
+/** Sends the start message and resolves with the port once the child listens. */
+function waitForReady(child: ChildProcess, startMessage: ToUpstream, what: string, exited: Promise<ExitStatus>): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const fail = (message: string, hint?: string, cause?: unknown) => {
       cleanup();
@@ -132,12 +146,12 @@ function waitForReady(child: ChildProcess, config: UpstreamConfig, exited: Promi
         cleanup();
         resolve(message.port);
       } else if (message.type === 'error') {
-        fail(`the upstream could not start: ${message.message}`, message.code === 'EADDRINUSE' ? 'the port is in use' : undefined);
+        fail(`the ${what} could not start: ${message.message}`, message.code === 'EADDRINUSE' ? 'the port is in use' : undefined);
       }
     };
-    const onSpawnError = (error: Error) => fail(`the upstream process could not be started: ${error.message}`, undefined, error);
+    const onSpawnError = (error: Error) => fail(`the ${what} process could not be started: ${error.message}`, undefined, error);
     const timer = setTimeout(
-      () => fail(`the upstream did not start within ${START_TIMEOUT_MS / 1000}s`, 'is the machine overloaded?'),
+      () => fail(`the ${what} did not start within ${START_TIMEOUT_MS / 1000}s`, 'is the machine overloaded?'),
       START_TIMEOUT_MS,
     );
     const cleanup = () => {
@@ -148,8 +162,8 @@ function waitForReady(child: ChildProcess, config: UpstreamConfig, exited: Promi
     child.on('message', onMessage);
     child.once('error', onSpawnError);
     // A child that dies before it is ready; after an `error` message or `ready`, this is a no-op.
-    void exited.then(({ code, signal }) => fail(`the upstream process exited before it was ready (${describeExit(code, signal)})`));
-    child.send({ type: 'start', config } satisfies ToUpstream, ignoreSendError);
+    void exited.then(({ code, signal }) => fail(`the ${what} process exited before it was ready (${describeExit(code, signal)})`));
+    child.send(startMessage, ignoreSendError);
   });
 }
 
@@ -189,8 +203,8 @@ function installExitHook(): void {
   });
 }
 
-function upstreamGone(code: number | null, signal: NodeJS.Signals | null): PoolbenchError {
-  return new PoolbenchError(`the upstream process has exited (${describeExit(code, signal)})`, {
+function upstreamGone(what: string, code: number | null, signal: NodeJS.Signals | null): PoolbenchError {
+  return new PoolbenchError(`the ${what} process has exited (${describeExit(code, signal)})`, {
     code: 'POOLBENCH_UPSTREAM_EXITED',
     exitCode: ExitCode.RunError,
   });

@@ -48,7 +48,7 @@ export interface Http2Counters {
   sessions: number;
   /** Streams (requests) that arrived on those sessions. */
   streams: number;
-  /** GOAWAY frames the server sent: idle timeout, keepAlive.maxRequests. */
+  /** GOAWAY frames the server sent: idle timeout, keepAlive.maxRequests, drain, conn_limit 503. */
   goawaySent: number;
   /** Streams that ended with RST_STREAM, sent by either side (refused, cancelled). */
   streamsReset: number;

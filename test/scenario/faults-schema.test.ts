@@ -4,9 +4,9 @@ import { describe, it } from 'node:test';
 import { ScenarioError, type ScenarioProblem } from '../../src/errors.js';
 import { parseScenario } from '../../src/scenario/load.js';
 
-function problemsOf(faults: string): ScenarioProblem[] {
+function problemsOf(faults: string, protocol = 'http'): ScenarioProblem[] {
   try {
-    parseScenario(`name: x\nupstream:\n  faults:\n${faults}variants: [{name: a, client: undici}]\n`, 'bad.yaml');
+    parseScenario(`name: x\nupstream:\n  protocol: ${protocol}\n  faults:\n${faults}variants: [{name: a, client: undici}]\n`, 'bad.yaml');
   } catch (error) {
     assert.ok(error instanceof ScenarioError);
     return error.problems;
@@ -18,7 +18,7 @@ describe('fault triggers in a scenario', () => {
   it('rejects a moment the fault cannot strike at, at the trigger', () => {
     const [problem] = problemsOf('    - type: hang\n      trigger: { on: idle, idle: 1s }\n');
     assert.equal(problem.path, 'upstream.faults[0].trigger.on');
-    assert.equal(problem.line, 5);
+    assert.equal(problem.line, 6);
     assert.match(problem.message, /hang cannot strike on idle; it can on request/);
   });
 
@@ -37,5 +37,14 @@ describe('fault triggers in a scenario', () => {
     const [problem] = problemsOf('    - { type: rest }\n');
     assert.match(problem.message, /unknown type "rest"/);
     assert.match(problem.hint ?? '', /reset/);
+  });
+
+  it('rejects h2_refuse_stream on an HTTP/1.1 upstream, and malformed on an HTTP/2 one, at the type', () => {
+    const [refuse] = problemsOf('    - { type: h2_refuse_stream }\n');
+    assert.equal(refuse.path, 'upstream.faults[0].type');
+    assert.deepEqual([refuse.line, refuse.col], [5, 15]);
+    assert.match(refuse.message, /h2_refuse_stream resets HTTP\/2 streams, but the upstream's protocol is http/);
+    assert.match(problemsOf('    - { type: malformed }\n', 'h2c')[0].message, /malformed sends bytes that are not HTTP\/1\.1/);
+    assert.doesNotThrow(() => parseScenario('name: x\nupstream: { protocol: h2, faults: [{ type: h2_refuse_stream, trigger: { probability: 0.1 } }] }\nvariants: [{name: a, client: node-http2}]\n', 'ok.yaml'));
   });
 });

@@ -1,6 +1,7 @@
 import type { CliIo } from '../io.js';
 import { FaultSchema, type Fault } from '../../scenario/schema.js';
-import { createFaultProxy, PROXY_FAULT_TYPES, whyProxyCannotApply } from '../../proxy/fault-proxy.js';
+import { createFaultProxy } from '../../proxy/fault-proxy.js';
+import { PROXY_FAULT_TYPES, proxyDestination, whyProxyCannotApply } from '../../proxy/applicable-faults.js';
 import { PoolbenchError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 
@@ -34,7 +35,7 @@ export async function proxyCommand(options: ProxyOptions, io: CliIo): Promise<nu
   });
   const counters = proxy.counters();
   await proxy.close();
-  const summary = Object.entries(counters).map(([type, c]) => `${type}: struck ${c!.struck}, closed ${c!.connectionsClosed}`);
+  const summary = Object.entries(counters.faults ?? {}).map(([type, c]) => `${type}: struck ${c!.struck}, closed ${c!.connectionsClosed}`);
   io.stderr.write(`${signal}: stopped${summary.length ? `; ${summary.join('; ')}` : ''}\n`);
   return ExitCode.Success;
 }
@@ -46,8 +47,7 @@ function parseTarget(text: string): { host: string; port: number } {
   } catch {
     throw invalidOption(`--to: expected a URL such as http://127.0.0.1:8080, but found ${JSON.stringify(text)}`);
   }
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port };
+  return proxyDestination(url);
 }
 
 /**
@@ -72,7 +72,7 @@ export function parseFaultSpec(spec: string): Fault {
     throw invalidOption(`--fault ${spec}: ${where}${issue.message}`, `the proxy's faults are ${PROXY_FAULT_TYPES.join(', ')}`);
   }
   const problem = whyProxyCannotApply(result.data);
-  if (problem) throw invalidOption(`--fault ${spec}: ${problem}`);
+  if (problem) throw invalidOption(`--fault ${spec}: ${problem.message}`);
   return result.data;
 }
 

@@ -7,9 +7,16 @@
  * act the moment it arrives, without the network model's delay; faults that change the
  * response (http_error, close_after_response, drain, conn_limit 503) are sent through the
  * server's normal path, delay included.
+ *
+ * On an HTTP/2 session the request faults act on the stream where HTTP/2 has a stream-level
+ * equivalent (empty_response and truncate reset the stream, h2_refuse_stream refuses it), and
+ * "close the connection" after a response becomes GOAWAY (drain, conn_limit 503): HTTP/2 has no
+ * `Connection: close`. reset, stall, idle_close, close_after_response and refuse still act on the
+ * TCP connection, as a load balancer or a crash would.
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
+import http2 from 'node:http2';
 import type { Server, Socket } from 'node:net';
 import { faultMoment, type Fault, type FaultType, type UpstreamConfig } from '../../scenario/schema.js';
 import type { FaultCount } from '../types.js';
@@ -20,19 +27,25 @@ import { FaultCounter, FaultTimeline, strikes } from './trigger.js';
 export interface FaultableConnection {
   readonly tcpSocket: Socket;
   httpSocket: Socket | undefined;
+  /** The HTTP/2 session on this connection; undefined for HTTP/1.1. */
+  session: http2.ServerHttp2Session | undefined;
   readyAt: number;
   requestsInProgress: number;
   closedByServer: boolean;
   closed: boolean;
 }
 
+/** HTTP/1.1 requests and HTTP/2 streams (node's compatibility API) alike. */
+type Request = http.IncomingMessage | http2.Http2ServerRequest;
+type Reply = http.ServerResponse | http2.Http2ServerResponse;
+
 export interface FaultInjector {
   /** A connection was accepted (and registered by the server). */
   onAccept(connection: FaultableConnection): void;
   /** A request arrived; true when a fault took it over and the server must not answer it. */
-  onRequest(connection: FaultableConnection, req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  onRequest(connection: FaultableConnection, req: Request, res: Reply): boolean;
   /** Writes the response the server would send, as the active faults change it. */
-  respond(connection: FaultableConnection, res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void;
+  respond(connection: FaultableConnection, res: Reply, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void;
   /** Zeroes the counts and restarts fault windows from now (the start of a measured window). */
   restart(): void;
   counters(): Partial<Record<FaultType, FaultCount>>;
@@ -50,6 +63,8 @@ interface ConnectionState {
   stalled: boolean;
   /** Beyond a conn_limit with action 503: every request gets 503 and the connection closes. */
   overLimit: boolean;
+  /** HTTP/2: the session got its GOAWAY when a drain began; the streams it had then are served as usual. */
+  drainedAtStart: boolean;
 }
 
 /** Bytes that no HTTP parser accepts as a status line. */
@@ -57,12 +72,16 @@ const MALFORMED = Buffer.from('XTTP/1.1 2OO OK\r\nContent-Length: banana\r\n\r\n
 /** Body length a truncated response claims when the upstream's body is empty. */
 const TRUNCATE_MIN_LENGTH = 1024;
 
-export function createFaultInjector(config: UpstreamConfig, server: Server): FaultInjector {
+/**
+ * `sendGoaway` is the server's own (it counts the GOAWAYs it sent): the session takes no new
+ * streams and closes once the ones in flight are done.
+ */
+export function createFaultInjector(config: UpstreamConfig, server: Server, sendGoaway: (session: http2.ServerHttp2Session) => void): FaultInjector {
   const timeline = new FaultTimeline();
   const states = new WeakMap<FaultableConnection, ConnectionState>();
   const open = new Set<FaultableConnection>();
   /** Responses a request-moment fault will change, decided when their request arrived. */
-  const responseFaults = new WeakMap<http.ServerResponse, Fault>();
+  const responseFaults = new WeakMap<Reply, Fault>();
   const counter = new FaultCounter();
   let admitted = 0;
   let draining = false;
@@ -96,6 +115,15 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
     else (connection.httpSocket ?? connection.tcpSocket).destroySoon(); // FIN once pending writes are out
   }
 
+  /** HTTP/1.1: a FIN once pending writes are out; HTTP/2: GOAWAY, the session ends once its streams have. */
+  function closeGracefully(connection: FaultableConnection, type: FaultType): void {
+    if (connection.session === undefined) return kill(connection, type, 'fin');
+    if (connection.closed || connection.closedByServer) return;
+    connection.closedByServer = true;
+    counter.of(type).connectionsClosed++;
+    sendGoaway(connection.session);
+  }
+
   function stall(connection: FaultableConnection): void {
     stateOf(connection).stalled = true;
     // Counted as busy, so the server's idle timeout never closes it: a stall never ends by itself.
@@ -107,8 +135,12 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
 
   function startDrain(): void {
     draining = true;
-    // Busy connections close after their response (it carries `Connection: close`).
-    for (const connection of open) if (connection.requestsInProgress === 0) kill(connection, 'drain', 'fin');
+    for (const connection of open) {
+      // HTTP/2 sessions get GOAWAY at once, busy or not; busy HTTP/1.1 connections close after
+      // their response (it carries `Connection: close`).
+      if (connection.session !== undefined) stateOf(connection).drainedAtStart = true;
+      if (connection.session !== undefined || connection.requestsInProgress === 0) closeGracefully(connection, 'drain');
+    }
   }
 
   let bringListenerBack: (() => void) | undefined;
@@ -143,7 +175,7 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
   // --- hooks ---------------------------------------------------------------------------------
 
   function onAccept(connection: FaultableConnection): void {
-    const state: ConnectionState = { requests: 0, idleTimers: [], closing: false, stalled: false, overLimit: false };
+    const state: ConnectionState = { requests: 0, idleTimers: [], closing: false, stalled: false, overLimit: false, drainedAtStart: false };
     states.set(connection, state);
     open.add(connection);
     armIdleTimers(connection, state);
@@ -174,12 +206,14 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
     }
   }
 
-  function onRequest(connection: FaultableConnection, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  function onRequest(connection: FaultableConnection, req: Request, res: Reply): boolean {
     const state = stateOf(connection);
     state.requests++;
     // Lost: the connection is on its way out or frozen.
     if (state.closing || state.stalled) return true;
     for (const fault of requestFaults) {
+      // Not on the h2 upstream's http/1.1 fallback connections, which have no streams to refuse.
+      if (fault.type === 'h2_refuse_stream' && connection.session === undefined) continue;
       if (!strikes(fault.trigger, timeline, state.requests)) continue;
       counter.of(fault.type).struck++;
       switch (fault.type) {
@@ -187,7 +221,11 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
           kill(connection, fault.type, 'rst');
           return true;
         case 'empty_response':
-          kill(connection, fault.type, 'fin');
+          if (connection.session !== undefined) resetStream(res, http2.constants.NGHTTP2_INTERNAL_ERROR);
+          else kill(connection, fault.type, 'fin');
+          return true;
+        case 'h2_refuse_stream':
+          resetStream(res, http2.constants.NGHTTP2_REFUSED_STREAM);
           return true;
         case 'malformed':
           connection.httpSocket?.write(MALFORMED);
@@ -196,8 +234,13 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
         case 'truncate': {
           const length = Math.max(config.response.bodySize, TRUNCATE_MIN_LENGTH);
           res.writeHead(config.response.status, { 'content-length': length });
-          res.write(Buffer.alloc(Math.floor(length / 2), 'x'));
-          kill(connection, fault.type, 'fin');
+          const half = Buffer.alloc(Math.floor(length / 2), 'x');
+          // HTTP/2 resets the stream once the half body is handed over; HTTP/1.1 closes the connection.
+          if (connection.session !== undefined) (res as http2.Http2ServerResponse).write(half, () => resetStream(res, http2.constants.NGHTTP2_INTERNAL_ERROR));
+          else {
+            (res as http.ServerResponse).write(half);
+            kill(connection, fault.type, 'fin');
+          }
           return true;
         }
         case 'hang':
@@ -214,30 +257,42 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
     return false;
   }
 
-  function respond(connection: FaultableConnection, res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
+  function respond(connection: FaultableConnection, res: Reply, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
     const state = stateOf(connection);
     if (state.stalled || state.closing) return;
     const fault = responseFaults.get(res);
-    if (state.overLimit || draining) {
-      const type = state.overLimit ? 'conn_limit' : 'drain';
-      const closingStatus = state.overLimit ? 503 : drainStatus;
-      // node:http ends the connection after a response with `Connection: close`.
-      connection.closedByServer = true;
-      counter.of(type).connectionsClosed++;
-      if (type === 'drain') counter.of(type).struck++;
-      if (closingStatus < 300) send(res, closingStatus, closingHeaders(headers), body);
-      else send(res, closingStatus, errorHeaders(headers, { close: true }), undefined);
-    } else if (fault?.type === 'http_error') {
-      send(res, fault.status, errorHeaders(headers, { retryAfter: fault.retryAfter }), undefined);
-    } else {
-      send(res, status, hintOverride(headers, fault), body);
-      if (fault?.type === 'close_after_response') {
-        state.closing = true;
-        setTimeout(() => kill(connection, fault.type, 'fin'), fault.delay).unref();
-        return;
-      }
+    // A session that got GOAWAY when the drain began serves the streams it had as usual.
+    if (state.overLimit || (draining && !state.drainedAtStart)) sendClosing(connection, state, res, headers, body);
+    else if (fault?.type === 'http_error') send(res, fault.status, errorHeaders(headers, { retryAfter: fault.retryAfter }), undefined);
+    // HTTP/2 has no Keep-Alive hint to rewrite.
+    else send(res, status, connection.session ? headers : hintOverride(headers, fault), body);
+    if (fault?.type === 'close_after_response') {
+      state.closing = true;
+      setTimeout(() => kill(connection, fault.type, 'fin'), fault.delay).unref();
+      return;
     }
     if (connection.requestsInProgress === 0) for (const timer of state.idleTimers) timer.refresh();
+  }
+
+  /**
+   * Over a conn_limit with action 503, or draining: the closing status, then the connection goes.
+   * HTTP/1.1 says `Connection: close` (node:http then ends the connection); HTTP/2 sends GOAWAY.
+   */
+  function sendClosing(connection: FaultableConnection, state: ConnectionState, res: Reply, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
+    const type = state.overLimit ? 'conn_limit' : 'drain';
+    const closingStatus = state.overLimit ? 503 : drainStatus;
+    if (type === 'drain') counter.of(type).struck++;
+    const { session } = connection;
+    if (closingStatus < 300) send(res, closingStatus, session ? headers : closingHeaders(headers), body);
+    else send(res, closingStatus, errorHeaders(headers, { close: !session }), undefined);
+    if (session === undefined) {
+      connection.closedByServer = true;
+      counter.of(type).connectionsClosed++;
+    } else {
+      // GOAWAY once the response is out, as `Connection: close` comes with it: a GOAWAY that
+      // overtakes the end of the stream makes undici 7 fail the stream it has just been answered on.
+      (res as http2.Http2ServerResponse).stream.once('close', () => closeGracefully(connection, type));
+    }
   }
 
   function restart(): void {
@@ -257,9 +312,15 @@ export function createFaultInjector(config: UpstreamConfig, server: Server): Fau
   return { onAccept, onRequest, respond, restart, counters, close };
 }
 
-function send(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
+function send(res: Reply, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
   res.writeHead(status, headers);
-  res.end(body);
+  // end(undefined) ends without a body; HTTP/2's type just does not say so.
+  (res as http.ServerResponse).end(body);
+}
+
+/** RST_STREAM with `code`; the session and its other streams go on. */
+function resetStream(res: Reply, code: number): void {
+  (res as http2.Http2ServerResponse).stream.close(code);
 }
 
 /** The same headers, closing the connection. */
