@@ -5,7 +5,7 @@
  *   2. the identical configuration again, compared with it: expect pass;
  *   3. the upstream's server time raised by 30 % (20 ms -> 26 ms), compared with it: expect
  *      the regression exit code.
- * Figures go to reports/bench-gate.json and a Markdown section to docs/benchmarks-gate.md.
+ * Figures go to reports/bench-gate.json and a section of docs/benchmarks.md.
  *
  * Usage: npm run bench:gate [-- --repetitions N]
  */
@@ -16,6 +16,8 @@ import { describeEnvironment, runScenario } from '../src/runner.js';
 import { compareWithBaseline } from '../src/gate/compare.js';
 import { gateExitCode, type MetricComparison } from '../src/gate/verdict.js';
 import { writeFileAtomic } from '../src/report/write.js';
+import { writeBenchmarkSection } from './doc-section.js';
+import { loadavg } from 'node:os';
 import type { RunResult } from '../src/result.js';
 import { ExitCode } from '../src/exit-codes.js';
 import { signed } from '../src/report/format.js';
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   const minutes = (Date.now() - started) / 60_000;
   const figures = { scenario: SCENARIO, trialsPerSide: TRIALS, regression: SLOWER, repetitions: REPETITIONS, identicalPassed, regressionFailed, minutes, environment: describeEnvironment(), runs: repetitions };
   await writeFileAtomic(resolve('reports/bench-gate.json'), JSON.stringify(figures, null, 2) + '\n');
-  await writeFileAtomic(resolve('docs/benchmarks-gate.md'), renderMarkdown(figures));
+  await writeBenchmarkSection('gate', renderMarkdown(figures));
   process.stdout.write(`identical configuration passed ${identicalPassed}/${REPETITIONS}; 30 % regression failed ${regressionFailed}/${REPETITIONS} (${minutes.toFixed(1)} min)\n`);
 }
 
@@ -106,7 +108,7 @@ function renderMarkdown(f: { identicalPassed: number; regressionFailed: number; 
 \`--repeat ${TRIALS}\`, the identical configuration compared with it, and the same scenario with the upstream's
 server time raised by 30 % (\`--set ${SLOWER}\`, 20 ms → 26 ms) compared with it. Mann-Whitney U across the
 ${TRIALS} trials a side, significance level 0.05, minimum effect 5 %. Measured on ${env.cpuCount}× ${env.cpuModel}, Node ${env.node},
-undici ${env.undici}, while other test suites were running on the same machine (a shared runner); ${f.minutes.toFixed(1)} minutes.
+undici ${env.undici}, in ${f.minutes.toFixed(1)} minutes; the machine's load average was ${loadavg()[0].toFixed(1)} when it finished.
 
 | | result |
 | --- | --- |

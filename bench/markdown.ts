@@ -17,7 +17,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
       .join(', ');
   const rows = report.figures.map((f) => `| ${f.id} | ${f.title} | ${f.measured} | ${f.target} | ${f.met ? 'yes' : '**no**'} | ${rawText(f.raw)}${f.note ? ` (${f.note})` : ''} |`);
   return [
-    '# Benchmarks',
+    '## The six figures (issue 5)',
     '',
     `Measured by \`npm run bench\` on ${report.startedAt} in ${report.durationS.toFixed(0)} s: ${env.cpuCount}× ${env.cpuModel}, Node ${env.node}, undici ${env.undici}, ${env.platform} ${env.osRelease}. Raw figures are in \`reports/bench.json\`.`,
     '',

@@ -9,6 +9,7 @@ import { describeEnvironment } from '../src/runner.js';
 import { packageRoot } from '../src/package-info.js';
 import { accuracy, coordinatedOmission, engineParity, generatorOverhead, memory, type Figure, upstreamSpeed } from './figures.js';
 import { renderBenchMarkdown, type BenchReport } from './markdown.js';
+import { writeBenchmarkSection } from './doc-section.js';
 
 const startedAt = new Date();
 const began = performance.now();
@@ -29,5 +30,5 @@ done(await memory());
 const report: BenchReport = { startedAt: startedAt.toISOString(), durationS: (performance.now() - began) / 1000, environment: describeEnvironment(), figures };
 await mkdir(join(packageRoot, 'reports'), { recursive: true });
 await writeFile(join(packageRoot, 'reports', 'bench.json'), JSON.stringify(report, null, 2) + '\n');
-await writeFile(join(packageRoot, 'docs', 'benchmarks.md'), renderBenchMarkdown(report));
+await writeBenchmarkSection('figures', renderBenchMarkdown(report));
 process.stdout.write(`\n${figures.filter((f) => f.met).length}/${figures.length} targets met in ${report.durationS.toFixed(0)} s; wrote reports/bench.json and docs/benchmarks.md\n`);

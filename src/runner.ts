@@ -140,7 +140,6 @@ async function runVariant(
   const { load } = scenario;
   const total = scenario.variants.length;
   let recorder = new VariantRecorder();
-  let inFlight = new InFlightGauge();
   /** Losses inside the upstream's fault windows; set when measuring starts, as the windows count from then. */
   let faultRecorder: FaultWindowRecorder | undefined;
   const windows = scenario.upstream ? faultWindows(scenario.upstream) : faultWindowsOf(scenario.faults ?? []);
@@ -159,12 +158,7 @@ async function runVariant(
     const loadOptions = {
       signal,
       graceMs: GRACE_MS,
-      send: (s: AbortSignal) => {
-        // The gauge of the window the request started in, also when it settles after the swap.
-        const gauge = inFlight;
-        gauge.enter();
-        return (pickRoute ? sendOnRoute(s) : client.send(target.request.path, s)).finally(() => gauge.leave());
-      },
+      send: pickRoute ? sendOnRoute : (s: AbortSignal) => client.send(target.request.path, s),
       onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => {
         recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs);
         faultRecorder?.record(classifyStatus(response.status) === undefined, ms);
@@ -194,7 +188,7 @@ async function runVariant(
     const sampler = new ProcessSampler();
     const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
     const measuringSince = performance.now();
-    inFlight = new InFlightGauge(measuringSince);
+    const inFlight = new InFlightGauge(measuringSince);
     if (windows.length > 0) faultRecorder = new FaultWindowRecorder(windows, measuringSince);
     const timeSeries: TimeSeriesPoint[] = [];
     let openedBeforeTick = connectionsBefore.opened;
@@ -225,7 +219,7 @@ async function runVariant(
     }, TICK_MS);
     let outcome;
     try {
-      const measured = { ...loadOptions, durationMs: load.duration, requests: load.requests };
+      const measured = { ...loadOptions, durationMs: load.duration, requests: load.requests, inFlight };
       outcome = await (client.drive?.(measured) ?? runLoad(load, measured));
     } finally {
       clearInterval(ticker);

@@ -22,9 +22,11 @@ export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedL
   const workers = Math.ceil(concurrency.peak);
   const window = new LoadWindow(options, workers);
 
+  // A constant concurrency (no stages) never parks a worker: skip the ramp on the hot path.
+  const ramping = Number.isFinite(concurrency.durationMs);
   const worker = async (index: number) => {
     while (!window.stopping && window.budgetLeft) {
-      if (index >= Math.round(concurrency.levelAt(performance.now() - window.startedAt))) {
+      if (ramping && index >= Math.round(concurrency.levelAt(performance.now() - window.startedAt))) {
         await window.pause(RAMP_POLL_MS);
         continue;
       }

@@ -24,6 +24,8 @@ export interface LoadOptions {
    */
   onResponse(latencyMs: number, response: Response, uncorrectedMs?: number): void;
   onFailure(error: unknown, latencyMs: number): void;
+  /** Told when each request starts and settles, with the times the window already took. */
+  inFlight?: { enter(now: number): void; leave(now: number): void };
 }
 
 export interface LoadOutcome {
@@ -86,15 +88,18 @@ export class LoadWindow {
 
   /** Sends one request and records it; `intendedAt` is when the schedule wanted it sent. */
   async request(intendedAt?: number): Promise<void> {
-    const { send, onResponse, onFailure } = this.options;
+    const { send, onResponse, onFailure, inFlight } = this.options;
     this.sent += 1;
     const sentAt = performance.now();
+    inFlight?.enter(sentAt);
     try {
       const response = await send(this.abandoner.signal);
       const endedAt = performance.now();
+      inFlight?.leave(endedAt);
       if (intendedAt === undefined) onResponse(endedAt - sentAt, response);
       else onResponse(endedAt - intendedAt, response, endedAt - sentAt);
     } catch (error) {
+      inFlight?.leave(performance.now());
       if (this.abandoner.signal.aborted) this.unfinished += 1;
       else onFailure(error, performance.now() - (intendedAt ?? sentAt));
     }

@@ -42,7 +42,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
   const stopper = new AbortController();
-  const progress = startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
+  const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   const stopListening = io.onInterrupt((signal) => {
     // The live view owns the terminal until it is unmounted; the message must come after it.
     progress.stop();
