@@ -53,6 +53,7 @@ export function withPoolSize(variant: Variant, size: number): Variant {
 
 /** Load time (warm-ups included) of the longest plan the section allows, over every variant. */
 export function worstCaseLoadMs(scenario: Scenario, plan: PlanConfig): number {
-  const steps = poolSizesOf(plan).length + plan.refine + CONFIRM_ATTEMPTS * CONFIRM_LENGTH + ratesOf(plan).length;
+  // A failing rate step is run twice (planner.ts, step 4).
+  const steps = poolSizesOf(plan).length + plan.refine + CONFIRM_ATTEMPTS * CONFIRM_LENGTH + 2 * ratesOf(plan).length;
   return scenario.variants.length * steps * (plan.warmup + plan.step);
 }

@@ -25,7 +25,7 @@ variants: [{ name: pool, client: undici }]
   assert.match(run.stderr, /pool size · pool 1 at 25\.0 req\/s: .* fails: p99/);
   const saved = JSON.parse(await readFile(out, 'utf8'));
   assert.equal(saved.kind, 'plan');
-  assert.deepEqual(saved.variants[0].steps.map((s: { phase: string; poolSize: number }) => `${s.phase} ${s.poolSize}`), ['pool 1', 'pool 2', 'rate 2']);
+  assert.deepEqual(saved.variants[0].steps.map((s: { phase: string; poolSize: number }) => `${s.phase} ${s.poolSize}`), ['pool 1', 'pool 2', 'rate 2', 'rate 2']);
 });
 
 test('a plan against a real target above the safety cap is refused before anything is sent', async () => {

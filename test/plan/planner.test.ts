@@ -39,18 +39,28 @@ test('the pool sweep stops at the first size that meets the objectives, and the 
   assert.equal(listed.at(-1)!.failures.length, 0, 'the sweep stopped at a size that met the objectives');
 
   const rates = plan.steps.filter((s) => s.phase === 'rate');
-  assert.ok(rates.length < 4, `the sweep stopped before the end of the list (${rates.map((s) => s.offeredRps)})`);
-  assert.deepEqual(rates.map((s) => s.offeredRps), [50, 100, 300, 600].slice(0, rates.length));
-  assert.ok(rates.at(-1)!.failures.some((f) => f.startsWith('p99')), 'the last rate broke the p99 objective');
-  assert.ok(rates.slice(0, -1).every((s) => s.failures.length === 0));
-  assert.equal(plan.maxRateRps, rates.at(-2)?.offeredRps);
+  const offered = [...new Set(rates.map((s) => s.offeredRps))];
+  assert.ok(offered.length < 4, `the sweep stopped before the end of the list (${rates.map((s) => s.offeredRps)})`);
+  assert.deepEqual(offered, [50, 100, 300, 600].slice(0, offered.length));
+  // A break counts only when a second run at that rate breaks too: the sweep ends on two failures.
+  const [first, second] = rates.slice(-2);
+  assert.equal(first.offeredRps, second.offeredRps, 'the breaking rate was run twice');
+  assert.ok([first, second].every((s) => s.failures.some((f) => f.startsWith('p99'))), 'both runs broke the p99 objective');
+  assert.equal(plan.maxRateRps, offered.at(-2));
 });
 
 test('re-running at the recommended pool size meets the objectives', async () => {
   const [plan] = result.variants;
   assert.ok(plan.recommendedPoolSize !== undefined, `a pool size was recommended; steps: ${JSON.stringify(plan.steps.map((s) => [s.phase, s.poolSize, s.failures]))}`);
-  const rerun = await runScenario(stepScenario(scenario, scenario.plan!, scenario.variants[0], plan.recommendedPoolSize, result.requiredRps, 1000));
-  const v = rerun.variants[0];
-  assert.deepEqual(brokenSlos(result.slo, v.latency), [], `p99 ${v.latency.p99} ms`);
-  assert.equal(v.errorCount, 0);
+  // Up to two re-runs, as the planner itself re-runs a failing rate step: other test files share
+  // these two cores, and one stalled second is enough to move a one-second p99.
+  const attempts: string[] = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const rerun = await runScenario(stepScenario(scenario, scenario.plan!, scenario.variants[0], plan.recommendedPoolSize, result.requiredRps, 1000));
+    const v = rerun.variants[0];
+    const broken = [...brokenSlos(result.slo, v.latency), ...(v.errorCount > 0 ? [`${v.errorCount} errors`] : [])];
+    if (broken.length === 0) return;
+    attempts.push(broken.join(', '));
+  }
+  assert.fail(`both re-runs at pool size ${plan.recommendedPoolSize} broke the objectives: ${attempts.join(' | ')}`);
 });
