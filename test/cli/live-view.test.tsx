@@ -7,6 +7,7 @@ import { LiveStore, reduceLiveState, initialLiveState, remainingMs, faultWindowS
 import { LiveRun } from '../../src/cli/live/view.js';
 import { sparkline } from '../../src/cli/live/sparkline.js';
 import { chooseProgressMode } from '../../src/cli/progress-output.js';
+import { describeRunEvent } from '../../src/cli/progress.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { variantResult } from '../helpers/results.js';
 
@@ -75,6 +76,11 @@ test('fault window status: none without timed faults, over once the last window 
   assert.equal(faultWindowStatus(recorded.reduce(reduceLiveState, initialLiveState)), undefined);
   const measuring: RunEvent = { type: 'variant-start', index: 0, total: 1, name: 'keep-alive on', phase: 'measure', durationMs: 10_000, faultWindows: [{ startMs: 1000, endMs: 2000 }] };
   assert.deepEqual(faultWindowStatus([recorded[0], measuring, progress(3, 100)].reduce(reduceLiveState, initialLiveState)), { over: true });
+});
+
+test('the plain progress line of a measuring start names its fault windows', () => {
+  const measuring: RunEvent = { type: 'variant-start', index: 0, total: 2, name: 'pool 1', phase: 'measure', durationMs: 10_000, faultWindows: [{ startMs: 2000, endMs: 5000 }, { startMs: 8000, endMs: Infinity }] };
+  assert.equal(describeRunEvent(measuring), '[1/2] pool 1: measuring for 10.00 s; fault windows 2.0–5.0 s, 8.0 s–end');
 });
 
 test('remaining time counts the later variants’ warm-up and measuring time', () => {
