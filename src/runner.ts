@@ -12,7 +12,7 @@ import type { Scenario, Variant } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
 import { RunFailedError } from './errors.js';
-import { faultWindows, faultWindowsOf, startUpstreams, type UpstreamGroup } from './upstream/instances.js';
+import { faultWindows, faultWindowsOf, startUpstreams, type FaultWindow, type UpstreamGroup } from './upstream/instances.js';
 import { startFaultProxy } from './proxy/start.js';
 import { createClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
@@ -36,7 +36,8 @@ export type RunEvent =
   | { type: 'run-start'; targetUrl: string; variants: string[]; upstreamPid?: number }
   /** With `repeat` > 1: a round of one trial per variant begins. */
   | { type: 'round-start'; round: number; rounds: number }
-  | { type: 'variant-start'; index: number; total: number; name: string; phase: 'warmup' | 'measure'; durationMs?: number; requests?: number }
+  /** Measuring with timed faults: `faultWindows` in ms from this event, known before the first request. */
+  | { type: 'variant-start'; index: number; total: number; name: string; phase: 'warmup' | 'measure'; durationMs?: number; requests?: number; faultWindows?: FaultWindow[] }
   /** Once a second while measuring: the last second's point and the figures so far. */
   | { type: 'progress'; name: string; point: TimeSeriesPoint; elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number; pool?: PoolState }
   | { type: 'variant-end'; result: VariantResult };
@@ -184,7 +185,7 @@ async function runVariant(
     const http2Before = client.http2?.();
     const queueSampler = client.waiting ? new QueueSampler(client.waiting) : undefined;
     const attemptsBefore = client.attempts?.();
-    emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests });
+    emit({ type: 'variant-start', index, total, name: variant.name, phase: 'measure', durationMs: load.duration, requests: load.requests, ...(windows.length > 0 && { faultWindows: windows }) });
     const sampler = new ProcessSampler();
     const selfCheck = new SelfCheck(load, load.model === 'open' ? rampOf(load) : undefined);
     const measuringSince = performance.now();

@@ -4,6 +4,7 @@
  */
 import type { RunEvent } from '../runner.js';
 import { formatDuration, formatRate } from '../report/format.js';
+import { formatFaultWindows } from '../report/fault-windows.js';
 
 export function describeRunEvent(event: RunEvent): string | undefined {
   switch (event.type) {
@@ -15,7 +16,8 @@ export function describeRunEvent(event: RunEvent): string | undefined {
       const limit = [event.durationMs !== undefined ? `for ${formatDuration(event.durationMs)}` : '', event.requests !== undefined ? `up to ${event.requests} requests` : '']
         .filter(Boolean)
         .join(', ');
-      return `[${event.index + 1}/${event.total}] ${event.name}: ${event.phase === 'warmup' ? 'warming up' : 'measuring'} ${limit}`.trimEnd();
+      const faults = event.faultWindows ? `; fault windows ${formatFaultWindows(event.faultWindows)}` : '';
+      return `[${event.index + 1}/${event.total}] ${event.name}: ${event.phase === 'warmup' ? 'warming up' : 'measuring'} ${limit}`.trimEnd() + faults;
     }
     case 'progress':
       return `  ${event.name}: ${formatDuration(event.elapsedMs)} · ${event.completed} done · ${formatRate(event.rps)} · p50 ${formatDuration(event.p50)} · p99 ${formatDuration(event.p99)} · ${event.errors} errors · ${event.connectionsOpened} connections`;

@@ -11,6 +11,14 @@ export interface ChartSeries {
   values: Array<number | null>;
 }
 
+/** A variant's fault window on a time chart, in seconds since it started; `endS` null = to the chart's end. */
+export interface FaultBand {
+  /** Index of the variant's series, whose colour the band takes. */
+  series: number;
+  startS: number;
+  endS: number | null;
+}
+
 export interface ChartSpec {
   id: string;
   title: string;
@@ -22,6 +30,8 @@ export interface ChartSpec {
   logY: boolean;
   x: number[];
   series: ChartSeries[];
+  /** Time charts of variants with timed faults: the windows to shade. */
+  faultBands?: FaultBand[];
 }
 
 /** The spectrum's x range, HDR-plot style: 50 % (log10 2 ≈ 0.3 nines) to 99.999 % (5 nines). */
@@ -59,7 +69,10 @@ function timeChart(id: string, title: string, yLabel: string, variants: VariantR
     const byT = new Map(v.timeSeries.map((p) => [round(p.t), pick(p)]));
     return { label: v.name, values: x.map((t) => byT.get(t) ?? null) };
   });
-  return { id, title, kind: 'time', yLabel, yIsLatency: yLabel === 'latency', logY: false, x, series };
+  const faultBands = variants.flatMap((v, i) =>
+    (v.faultWindows?.windows ?? []).map((w) => ({ series: i, startS: w.startMs / 1000, endS: Number.isFinite(w.endMs) ? w.endMs / 1000 : null })),
+  );
+  return { id, title, kind: 'time', yLabel, yIsLatency: yLabel === 'latency', logY: false, x, series, ...(faultBands.length > 0 && { faultBands }) };
 }
 
 export function buildCharts(result: RunResult): ChartSpec[] {

@@ -53,6 +53,26 @@ export function drawCharts(UPlot: typeof uPlot, charts: ChartSpec[], palette: st
         })),
       ],
     };
+    // Fault windows are painted under the lines, each in its variant's colour, clipped to the plot.
+    const drawFaultBands = (u: uPlot) => {
+      const { ctx, bbox } = u;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+      ctx.clip();
+      let drawn = 0;
+      for (const band of chart.faultBands ?? []) {
+        const left = Math.max(bbox.left, u.valToPos(band.startS, 'x', true));
+        const right = band.endS === null ? bbox.left + bbox.width : Math.min(bbox.left + bbox.width, u.valToPos(band.endS, 'x', true));
+        if (right <= left) continue;
+        ctx.fillStyle = `${palette[band.series % palette.length]}2e`;
+        ctx.fillRect(left, bbox.top, right - left, bbox.height);
+        drawn++;
+      }
+      ctx.restore();
+      element.dataset.faultBands = String(drawn);
+    };
+    if (chart.faultBands) options.hooks = { drawClear: [drawFaultBands] };
     const plot = new UPlot(options, [chart.x, ...chart.series.map((s) => s.values)] as uPlot.AlignedData, element);
     new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: 280 })).observe(element);
   }

@@ -44,8 +44,11 @@ thead th { background: #eef0f4; font-weight: 600; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 16px; }
 .card { background: #fff; border-radius: 6px; box-shadow: 0 1px 2px #0001; padding: 12px; min-width: 0; }
 .card h3 { font-size: 14px; margin: 0 0 8px; }
+.caption { color: #5a6272; font-size: 12px; margin: 6px 0 0; }
 pre { background: #fff; padding: 12px; border-radius: 6px; overflow: auto; box-shadow: 0 1px 2px #0001; }
 `;
+
+const FAULT_CAPTION = '<p class="caption">Shaded: fault windows (timed faults of the upstream), in the colour of the variant they struck.</p>';
 
 function changeCell(change: string): string {
   const tone = change.endsWith('better') ? 'better' : change.endsWith('worse') ? 'worse' : '';
@@ -116,7 +119,7 @@ ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${h(n)}</li>`).join(
 ${comparisonTable(result)}
 <h2>Charts</h2>
 <div class="charts">
-${charts.map((c) => `<section class="card"><h3>${h(c.title)}</h3><div class="chart" id="chart-${h(c.id)}"></div></section>`).join('\n')}
+${charts.map((c) => `<section class="card"><h3>${h(c.title)}</h3><div class="chart" id="chart-${h(c.id)}"></div>${c.faultBands ? FAULT_CAPTION : ''}</section>`).join('\n')}
 </div>
 <h2>Latency percentiles</h2>
 ${percentileTable(result)}

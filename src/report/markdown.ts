@@ -7,6 +7,7 @@ import { columnTitle, comparisonGrid } from './comparison.js';
 import { DISTRIBUTION_PERCENTILES, distributionPercentiles, percentileLabel } from './distribution.js';
 import { escapeMarkdown as md } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
+import { formatFaultWindows } from './fault-windows.js';
 import { runNotes } from './terminal.js';
 
 function table(head: string[], rows: string[][]): string {
@@ -39,13 +40,21 @@ function percentilesSection(result: RunResult): string {
   return table(head, rows);
 }
 
+/** When each variant's timed faults struck (what they cost is in the comparison table); undefined when none had any. */
+function faultWindowsSection(result: RunResult): string | undefined {
+  const lines = result.variants.flatMap((v) => (v.faultWindows ? [`- **${md(v.name)}**: fault windows ${formatFaultWindows(v.faultWindows.windows)} after measuring started`] : []));
+  return lines.length ? lines.join('\n') : undefined;
+}
+
 export function renderMarkdown(result: RunResult): string {
   const { scenario, environment: env } = result;
+  const faults = faultWindowsSection(result);
   const sections = [
     `## poolbench — ${md(scenario.name)}${result.partial ? ' (partial)' : ''}`,
     ...(scenario.description ? [md(scenario.description)] : []),
     `target ${md(result.targetUrl)} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${md(env.cpuModel)} · ${result.startedAt}`,
     comparisonSection(result),
+    ...(faults ? [faults] : []),
     '### Latency percentiles',
     percentilesSection(result),
   ];

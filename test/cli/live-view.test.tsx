@@ -3,10 +3,11 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render, cleanup } from 'ink-testing-library';
 import type { RunEvent } from '../../src/runner.js';
-import { LiveStore, reduceLiveState, initialLiveState, remainingMs } from '../../src/cli/live/state.js';
+import { LiveStore, reduceLiveState, initialLiveState, remainingMs, faultWindowStatus } from '../../src/cli/live/state.js';
 import { LiveRun } from '../../src/cli/live/view.js';
 import { sparkline } from '../../src/cli/live/sparkline.js';
 import { chooseProgressMode } from '../../src/cli/progress-output.js';
+import { describeRunEvent } from '../../src/cli/progress.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { variantResult } from '../helpers/results.js';
 
@@ -54,6 +55,32 @@ test('while warming up the view says so and shows no figures yet', async () => {
   await tick();
   assert.match(lastFrame()!, /▶ keep-alive on warming up for 2\.00 s/);
   assert.doesNotMatch(lastFrame()!, /throughput/);
+});
+
+test('with timed faults the view shows the next window, then the active one, and the errors so far', async () => {
+  const store = new LiveStore();
+  const { lastFrame } = render(<LiveRun store={store} />);
+  const measuring: RunEvent = { type: 'variant-start', index: 1, total: 3, name: 'keep-alive on', phase: 'measure', durationMs: 10_000, faultWindows: [{ startMs: 2200, endMs: 5000 }, { startMs: 8000, endMs: Infinity }] };
+  for (const event of [...recorded.slice(0, 4), measuring, progress(1, 120)]) store.dispatch(event);
+  await tick();
+  assert.match(lastFrame()!, /next fault window in 1\.2 s \(2\.2–5\.0 s\) · 0 errors so far/);
+  store.dispatch(progress(3, 60, { errors: 7 }));
+  await tick();
+  assert.match(lastFrame()!, /fault window active: 2\.2–5\.0 s · 7 errors so far/);
+  store.dispatch(progress(9, 0, { errors: 40 }));
+  await tick();
+  assert.match(lastFrame()!, /fault window active: 8\.0 s–end · 40 errors so far/);
+});
+
+test('fault window status: none without timed faults, over once the last window closed', () => {
+  assert.equal(faultWindowStatus(recorded.reduce(reduceLiveState, initialLiveState)), undefined);
+  const measuring: RunEvent = { type: 'variant-start', index: 0, total: 1, name: 'keep-alive on', phase: 'measure', durationMs: 10_000, faultWindows: [{ startMs: 1000, endMs: 2000 }] };
+  assert.deepEqual(faultWindowStatus([recorded[0], measuring, progress(3, 100)].reduce(reduceLiveState, initialLiveState)), { over: true });
+});
+
+test('the plain progress line of a measuring start names its fault windows', () => {
+  const measuring: RunEvent = { type: 'variant-start', index: 0, total: 2, name: 'pool 1', phase: 'measure', durationMs: 10_000, faultWindows: [{ startMs: 2000, endMs: 5000 }, { startMs: 8000, endMs: Infinity }] };
+  assert.equal(describeRunEvent(measuring), '[1/2] pool 1: measuring for 10.00 s; fault windows 2.0–5.0 s, 8.0 s–end');
 });
 
 test('remaining time counts the later variants’ warm-up and measuring time', () => {

@@ -36,6 +36,14 @@ test('markdown: a heading, the comparison table with a change column, and a perc
   assert.deepEqual(percentiles.slice(2).map((r) => r.split(' | ')[0]), ['| off', '| on']);
 });
 
+test('markdown: one line per variant that ran with fault windows, none without', () => {
+  const result = twoVariants();
+  result.variants[1].faultWindows = { windows: [{ startMs: 2000, endMs: 5000 }, { startMs: 8000, endMs: Infinity }], requestsLost: 12, requestsInWindows: 340, recoveryMs: 150 };
+  const lines = renderMarkdown(result).split('\n').filter((line) => line.startsWith('- '));
+  assert.deepEqual(lines, ['- **on**: fault windows 2.0–5.0 s, 8.0 s–end after measuring started']);
+  assert.doesNotMatch(renderMarkdown(twoVariants()), /^- /m);
+});
+
 test('junit: one test case per variant; a variant with errors or a saturated generator fails', () => {
   const clean = variantResult('clean', [1, 2, 3]);
   const failing = variantResult('failing', [1, 2], { errors: { ECONNRESET: 2 } });

@@ -23,6 +23,10 @@ const result = runResult([
 // Per-route figures come from the routes feature; the report draws them whenever they are there.
 Object.assign(result.variants[1], { routes: [{ path: '/fast', latencyHistogram: variantResult('f', spread(100, 1, 5)).latencyHistogram }, { path: '/slow', latencyHistogram: variantResult('s', spread(10, 900, 1000)).latencyHistogram }] });
 
+// Pool 50 ran with timed faults: one window closed at 3 s, one lasting to the end (null once read back from JSON).
+const withFaults = runResult([withTimeSeries(variantResult('pool 1', spread(300, 900, 1100)), 5, 50), withTimeSeries(variantResult('pool 50', spread(3000, 19, 25)), 6, 2500)]);
+withFaults.variants[1].faultWindows = { windows: [{ startMs: 1500, endMs: 3000 }, { startMs: 4500, endMs: null as unknown as number }], requestsLost: 9, requestsInWindows: 200, recoveryMs: 120 };
+
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let browser: Browser | undefined;
 
@@ -64,4 +68,20 @@ test('headless Chromium draws every chart with no console error', { skip: chromi
   const screenshot = join(temp.dir, 'report.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   assert.ok((await stat(screenshot)).size > 10_000, 'the screenshot has content');
+});
+
+test('time charts carry each variant’s fault windows as bands; no bands without timed faults', () => {
+  const bands = buildCharts(withFaults).filter((c) => c.faultBands).map((c) => [c.id, c.faultBands]);
+  const expected = [{ series: 1, startS: 1.5, endS: 3 }, { series: 1, startS: 4.5, endS: null }];
+  assert.deepEqual(bands, ['throughput', 'p99', 'errors', 'connections-opened', 'connections-open'].map((id) => [id, expected]));
+  assert.ok(buildCharts(result).every((c) => c.faultBands === undefined));
+});
+
+test('headless Chromium shades the fault windows on every time chart, with a caption', { skip: chromiumMissing }, async () => {
+  const file = await temp.file('faults.html', renderHtml(withFaults));
+  const { page, errors } = await openFile(browser!, file);
+  const drawn = await page.$$eval('.chart', (elements) => elements.map((element) => [element.id, (element as HTMLElement).dataset.faultBands ?? 'none']));
+  assert.deepEqual(drawn, [['chart-spectrum', 'none'], ...['throughput', 'p99', 'errors', 'connections-opened', 'connections-open'].map((id) => [`chart-${id}`, '2'])]);
+  assert.equal(await page.locator('.caption', { hasText: 'Shaded: fault windows' }).count(), 5);
+  assert.deepEqual(errors, []);
 });

@@ -5,6 +5,7 @@
  */
 import type { RunEvent } from '../../runner.js';
 import type { PoolState } from '../../clients/types.js';
+import type { FaultWindow } from '../../upstream/instances.js';
 
 /** Throughput points kept for the sparkline: about a minute. */
 export const SPARKLINE_POINTS = 60;
@@ -20,6 +21,8 @@ export interface LiveState {
     requests?: number;
     /** The warm-up this variant had, so the plan's remaining time can count it for later ones. */
     warmupMs: number;
+    /** The upstream's timed faults while measuring, in ms from the measuring start. */
+    faultWindows: FaultWindow[];
   };
   progress?: { elapsedMs: number; completed: number; errors: number; rps: number; p50: number; p99: number; connectionsOpened: number; pool?: PoolState };
   /** Requests per second, one per second of the current variant. */
@@ -41,7 +44,7 @@ export function reduceLiveState(state: LiveState, event: RunEvent): LiveState {
       const warmupMs = event.phase === 'warmup' ? (event.durationMs ?? 0) : sameVariant ? state.current!.warmupMs : 0;
       return {
         ...state,
-        current: { index: event.index, name: event.name, phase: event.phase, durationMs: event.durationMs, requests: event.requests, warmupMs },
+        current: { index: event.index, name: event.name, phase: event.phase, durationMs: event.durationMs, requests: event.requests, warmupMs, faultWindows: event.faultWindows ?? [] },
         progress: undefined,
         rpsHistory: [],
       };
@@ -69,6 +72,20 @@ export function remainingMs(state: LiveState): { variant: number; plan: number }
   // Later variants take the same warm-up and measuring time as this one.
   const later = state.plan.length - current.index - 1;
   return { variant, plan: variant + later * (current.warmupMs + current.durationMs) };
+}
+
+/**
+ * Where the measuring clock stands among the fault windows: inside one, before the next (and how
+ * long until it opens), or past them all. Undefined when the variant has no timed faults.
+ */
+export function faultWindowStatus(state: LiveState): { active: FaultWindow } | { next: FaultWindow; inMs: number } | { over: true } | undefined {
+  const windows = state.current?.faultWindows ?? [];
+  if (!windows.length) return undefined;
+  const elapsed = state.progress?.elapsedMs ?? 0;
+  const active = windows.find((w) => w.startMs <= elapsed && elapsed < w.endMs);
+  if (active) return { active };
+  const next = windows.find((w) => w.startMs > elapsed);
+  return next ? { next, inMs: next.startMs - elapsed } : { over: true };
 }
 
 export class LiveStore {

@@ -6,7 +6,8 @@
 import { Box, Text } from 'ink';
 import { useSyncExternalStore } from 'react';
 import { formatCount, formatDuration, formatRate } from '../../report/format.js';
-import { remainingMs, type LiveState, type LiveStore } from './state.js';
+import { formatFaultWindow } from '../../report/fault-windows.js';
+import { faultWindowStatus, remainingMs, type LiveState, type LiveStore } from './state.js';
 import { sparkline } from './sparkline.js';
 
 const SPARKLINE_WIDTH = 40;
@@ -29,6 +30,27 @@ function Figure({ label, value, warn = false }: { label: string; value: string; 
   );
 }
 
+function FaultWindows({ state }: { state: LiveState }) {
+  const status = faultWindowStatus(state);
+  if (!status) return null;
+  const errors = state.progress?.errors ?? 0;
+  return (
+    <Box paddingLeft={2}>
+      {'active' in status ? (
+        <Text color="yellow">fault window active: {formatFaultWindow(status.active)}</Text>
+      ) : 'next' in status ? (
+        <Text dimColor>
+          next fault window in {(status.inMs / 1000).toFixed(1)} s ({formatFaultWindow(status.next)})
+        </Text>
+      ) : (
+        <Text dimColor>fault windows over</Text>
+      )}
+      <Text dimColor> · </Text>
+      <Text color={errors > 0 ? 'red' : undefined}>{formatCount(errors)} errors so far</Text>
+    </Box>
+  );
+}
+
 function Current({ state }: { state: LiveState }) {
   const { current, progress } = state;
   if (!current) return null;
@@ -48,6 +70,7 @@ function Current({ state }: { state: LiveState }) {
         <Text color="cyan">▶ {current.name}</Text>
         <Text dimColor> {timing}</Text>
       </Text>
+      <FaultWindows state={state} />
       {progress && (
         <Box flexDirection="column" paddingLeft={2}>
           <Text>
