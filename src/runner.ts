@@ -22,6 +22,7 @@ import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import { rampOf, runLoad } from './load/index.js';
+import { createWorkerClient } from './load/workers.js';
 import { SelfCheck } from './load/self-check.js';
 import { createRoutePicker } from './load/routes.js';
 import { RouteLatencyRecorder } from './metrics/route-latency.js';
@@ -144,7 +145,7 @@ async function runVariant(
   /** Losses inside the upstream's fault windows; set when measuring starts, as the windows count from then. */
   let faultRecorder: FaultWindowRecorder | undefined;
   const windows = scenario.upstream ? faultWindows(scenario.upstream) : faultWindowsOf(scenario.faults ?? []);
-  const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+  const client = load.workers > 1 ? createWorkerClient(scenario, variant, target, () => recorder) : createClient(variant, target, (ms) => recorder.recordConnect(ms));
   // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
   const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
   let routeRecorder = new RouteLatencyRecorder();
@@ -172,7 +173,8 @@ async function runVariant(
 
     if (load.warmup > 0) {
       emit({ type: 'variant-start', index, total, name: variant.name, phase: 'warmup', durationMs: load.warmup });
-      await (client.drive?.({ ...loadOptions, durationMs: load.warmup }) ?? runLoad(load, { ...loadOptions, durationMs: load.warmup, warmup: true }));
+      const warmupOptions = { ...loadOptions, durationMs: load.warmup, warmup: true };
+      await (client.drive?.(warmupOptions) ?? runLoad(load, warmupOptions));
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
       routeRecorder = new RouteLatencyRecorder();

@@ -24,6 +24,8 @@ export interface LoadOptions {
    */
   onResponse(latencyMs: number, response: Response, uncorrectedMs?: number): void;
   onFailure(error: unknown, latencyMs: number): void;
+  /** Warm-up: hold the level the measured window starts from (see load/index.ts). */
+  warmup?: boolean;
   /** Told when each request starts and settles, with the times the window already took. */
   inFlight?: { enter(now: number): void; leave(now: number): void };
 }

@@ -3,9 +3,21 @@
  * histogram: no per-request allocation survives the request, so memory stays flat however
  * many requests a run sends.
  */
-import { createHistogram, recordMs, type Histogram } from './histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
 import { classifyError, classifyStatus } from './error-class.js';
 import { IntervalRecorder } from './time-series.js';
+
+/** A recorder's figures in a form that crosses threads: histograms encoded, maps as entries. */
+export interface RecordedFigures {
+  latency: string;
+  uncorrectedLatency: string;
+  connectTime: string;
+  completed: number;
+  failed: number;
+  bytesReceived: number;
+  errors: [string, number][];
+  statuses: [number, number][];
+}
 
 export class VariantRecorder {
   /**
@@ -43,6 +55,38 @@ export class VariantRecorder {
 
   recordConnect(ms: number): void {
     recordMs(this.connectTime, ms);
+  }
+
+  /** Everything recorded so far, for another thread to `add`. */
+  figures(): RecordedFigures {
+    return {
+      latency: encodeHistogram(this.latency),
+      uncorrectedLatency: encodeHistogram(this.uncorrectedLatency),
+      connectTime: encodeHistogram(this.connectTime),
+      completed: this.completed,
+      failed: this.failed,
+      bytesReceived: this.bytesReceived,
+      errors: [...this.errors],
+      statuses: [...this.statuses],
+    };
+  }
+
+  /** Adds another recorder's figures, losslessly (HDR histograms add bucket by bucket), to this one and to the current interval. */
+  add(figures: RecordedFigures): void {
+    const latency = decodeHistogram(figures.latency);
+    this.latency.add(latency);
+    this.uncorrectedLatency.add(decodeHistogram(figures.uncorrectedLatency));
+    this.connectTime.add(decodeHistogram(figures.connectTime));
+    this.completed += figures.completed;
+    this.failed += figures.failed;
+    this.bytesReceived += figures.bytesReceived;
+    let errors = 0;
+    for (const [name, n] of figures.errors) {
+      this.errors.set(name, (this.errors.get(name) ?? 0) + n);
+      errors += n;
+    }
+    for (const [status, n] of figures.statuses) this.statuses.set(status, (this.statuses.get(status) ?? 0) + n);
+    this.interval.add(latency, figures.completed, errors);
   }
 
   /** Requests that failed or answered with a 4xx/5xx status. */

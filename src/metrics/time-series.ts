@@ -45,6 +45,13 @@ export class IntervalRecorder {
     this.errors += 1;
   }
 
+  /** Adds figures recorded elsewhere (a generator worker thread) to the current interval. */
+  add(latency: Histogram, completed: number, errors: number): void {
+    this.latency.add(latency);
+    this.completed += completed;
+    this.errors += errors;
+  }
+
   take(connections: { opened: number; open: number }, now = performance.now()): TimeSeriesPoint {
     const seconds = (now - this.lastTakenAt) / 1000;
     const point: TimeSeriesPoint = {

@@ -151,11 +151,11 @@ async function planVariant(scenario: Scenario, plan: PlanConfig, variant: Varian
 
 /** The one-variant scenario of a step: open model at `offeredRps`, the variant's pool set to `poolSize`. */
 export function stepScenario(scenario: Scenario, plan: PlanConfig, variant: Variant, poolSize: number, offeredRps: number, durationMs: number): Scenario {
-  const { concurrency, maxInFlight, saturation } = scenario.load;
+  const { concurrency, maxInFlight, saturation, workers } = scenario.load;
   const stepVariant = { ...withPoolSize(variant, poolSize), name: `${variant.name} pool ${poolSize} at ${offeredRps} req/s` };
   return {
     ...scenario,
-    load: { model: 'open', rate: offeredRps, duration: durationMs, warmup: plan.warmup, concurrency, maxInFlight, saturation },
+    load: { model: 'open', rate: offeredRps, duration: durationMs, warmup: plan.warmup, concurrency, maxInFlight, workers, saturation },
     variants: [stepVariant],
     baseline: stepVariant.name,
   };

@@ -276,6 +276,7 @@ export const UpstreamSchema = z
     faults: z.array(FaultSchema).default([]).describe('faults injected into connections; see the README for each one\'s symptom'),
     instances: positiveInt().default(1).describe('upstream processes, each on its own port; clients spread their requests over them'),
     deploy: DeploySchema.optional().describe('a rolling deploy over the instances, one at a time'),
+    workers: positiveInt().default(1).describe('server processes per instance, sharing its port (node:cluster, round-robin over connections); counters are summed'),
   })
   .superRefine((upstream, ctx) => {
     const http2 = upstream.protocol === 'h2' || upstream.protocol === 'h2c';
@@ -305,6 +306,7 @@ export const LoadSchema = z.strictObject({
     .min(1, 'stages needs at least one stage')
     .optional()
     .describe('ramps: each stage moves the rate (open) or concurrency (closed) linearly to its target; the measured duration is their sum'),
+  workers: positiveInt().default(1).describe('generator worker threads; the concurrency (closed) or rate (open) and the request budget are split over them, results merged losslessly'),
   idleGap: LatencySchema.optional().describe('closed model: a pause between the end of a request and the next one of the same worker'),
   saturation: z
     .strictObject({
@@ -474,7 +476,7 @@ export const ScenarioSchema = z.strictObject({
   target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
   faults: z.array(ProxyFaultSchema).optional().describe('with target: connection-level faults applied by the fault proxy, which poolbench runs in front of the target (http:// only)'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
-  load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
+  load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, workers: 1, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
   plan: PlanSchema.optional().describe('capacity planning with `poolbench plan`: sweeps, SLO, target rate, fleet size'),

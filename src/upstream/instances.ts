@@ -76,7 +76,8 @@ export function faultWindowsOf(faults: Fault[]): FaultWindow[] {
   return windows.sort((a, b) => a.startMs - b.startMs);
 }
 
-function sumCounters(all: UpstreamCounters[]): UpstreamCounters {
+/** Several servers' counters as one server's: every count summed. */
+export function sumCounters(all: UpstreamCounters[]): UpstreamCounters {
   if (all.length === 1) return all[0];
   const sum = (pick: (c: UpstreamCounters) => number) => all.reduce((total, c) => total + pick(c), 0);
   const connections = sum((c) => c.connectionsAccepted);
@@ -104,5 +105,14 @@ function sumCounters(all: UpstreamCounters[]): UpstreamCounters {
       max: Math.max(...all.map((c) => c.requestsPerConnection.max)),
     },
     ...(Object.keys(faults).length > 0 && { faults }),
+    ...(all.some((c) => c.peakInFlightPerConnection !== undefined) && { peakInFlightPerConnection: Math.max(...all.map((c) => c.peakInFlightPerConnection ?? 0)) }),
+    ...(all.every((c) => c.http2) && {
+      http2: {
+        sessions: sum((c) => c.http2!.sessions),
+        streams: sum((c) => c.http2!.streams),
+        goawaySent: sum((c) => c.http2!.goawaySent),
+        streamsReset: sum((c) => c.http2!.streamsReset),
+      },
+    }),
   };
 }

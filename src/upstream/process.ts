@@ -4,9 +4,11 @@
  * `startUpstream` / `startFaultProxy` with an IPC channel, it never outlives its parent: when
  * the channel goes, so does the process.
  */
+import cluster from 'node:cluster';
 import { createFaultProxy } from '../proxy/fault-proxy.js';
 import type { FromUpstream, ToUpstream } from './ipc.js';
 import { createUpstreamServer, type UpstreamServer } from './server.js';
+import { createUpstreamCluster, WORKER_START_ENV, type ServingCluster } from './cluster.js';
 
 const send = process.send?.bind(process);
 if (send === undefined) {
@@ -22,34 +24,38 @@ function reply(message: FromUpstream): Promise<void> {
   });
 }
 
-let server: UpstreamServer | undefined;
+let server: UpstreamServer | ServingCluster | undefined;
 
 // The parent exited, crashed or was killed: nobody is left to stop us, so stop now.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (message: ToUpstream) => {
+process.on('message', onMessage);
+const workerStart = cluster.isWorker ? process.env[WORKER_START_ENV] : undefined;
+if (workerStart !== undefined) onMessage(JSON.parse(workerStart) as ToUpstream);
+
+function onMessage(message: ToUpstream): void {
   switch (message.type) {
     case 'start':
-      void start(() => createUpstreamServer(message.config));
+      // With `workers` > 1 this process is the cluster primary; its workers run this file too, as servers.
+      void start(() => (message.config.workers > 1 && cluster.isPrimary ? createUpstreamCluster(message.config) : createUpstreamServer(message.config)));
       break;
     case 'start-proxy':
       void start(() => createFaultProxy(message.to, message.faults));
       break;
     case 'counters':
-      if (server) void reply({ type: 'counters', id: message.id, counters: server.counters() });
+      if (server) void Promise.resolve(server.counters()).then((counters) => reply({ type: 'counters', id: message.id, counters }));
       break;
     case 'reset':
-      server?.resetCounters();
-      void reply({ type: 'reset', id: message.id });
+      void Promise.resolve(server?.resetCounters()).then(() => reply({ type: 'reset', id: message.id }));
       break;
     case 'stop':
       void stop();
       break;
   }
-});
+}
 
 /** The fault proxy has the same shape as the upstream server: listen, counters, reset, close. */
-async function start(create: () => UpstreamServer): Promise<void> {
+async function start(create: () => UpstreamServer | ServingCluster): Promise<void> {
   try {
     server = create();
     const port = await server.listen(0, '127.0.0.1');

@@ -41,6 +41,8 @@ export interface UpstreamCounters {
   peakInFlightPerConnection?: number;
   /** HTTP/2 upstreams (h2, h2c) only. */
   http2?: Http2Counters;
+  /** `upstream.workers` > 1: requests each worker process answered, in worker order. */
+  requestsByWorker?: number[];
 }
 
 export interface Http2Counters {

@@ -40,7 +40,7 @@ export function runResult(variants: VariantResult[], baseline = variants[0].name
     scenario: {
       name: 'renderer test',
       request: { method: 'GET', path: '/', headers: {} },
-      load: { concurrency: 1, warmup: 0, duration: 1000, model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } },
+      load: { concurrency: 1, warmup: 0, duration: 1000, model: 'closed', maxInFlight: 1000, workers: 1, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } },
       variants: variants.map((v) => v.variant),
       baseline,
     },

@@ -9,7 +9,7 @@ import { DEFAULT_DURATION_MS, loadScenarioFile, parseScenario } from '../../src/
 import { defaultUpstream, type UndiciVariant } from '../../src/scenario/schema.js';
 
 /** The load model's defaults (load/): the closed model, and the generator's self-check bounds. */
-const LOAD_DEFAULTS = { model: 'closed', maxInFlight: 1000, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } };
+const LOAD_DEFAULTS = { model: 'closed', maxInFlight: 1000, workers: 1, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } };
 
 describe('parseScenario accepts good input', () => {
   it('fills the defaults of a minimal scenario', () => {

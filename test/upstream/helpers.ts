@@ -2,6 +2,9 @@
  * Test helpers: a hand-driven HTTP/1.1 connection, to see exact response headers and the
  * moment the server sends its FIN — things an HTTP client library hides.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
@@ -114,4 +117,65 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** One GET with a fresh connection; resolves with the status. */
+export function get(url: string, ca?: Buffer): Promise<number> {
+  const client = url.startsWith('https:') ? https : http;
+  return within(
+    5000,
+    new Promise<number>((resolve, reject) => {
+      client
+        .get(url, { agent: false, ca }, (res) => {
+          res.resume().on('end', () => resolve(res.statusCode!));
+        })
+        .on('error', reject);
+    }),
+    `GET ${url}`,
+  );
+}
+
+/**
+ * Whether the process still runs. An orphan that died stays a zombie until init reaps it, which
+ * can take seconds (or forever in a container without an init), so on Linux a zombie counts as dead.
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."; the state letter follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(pid, 0) has the last word
+  }
+}
+
+export function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+/** Processes whose parent is `pid` (Linux: read from /proc); e.g. an upstream cluster's workers. */
+export function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // exited while we looked
+      }
+    })
+    .map(Number);
 }

@@ -1,61 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, it } from 'node:test';
 import { startUpstream } from '../../src/upstream/start.js';
 import type { UpstreamHandle } from '../../src/upstream/types.js';
 import type { UpstreamConfig } from '../../src/scenario/schema.js';
-import { eventually, upstreamConfig, within } from './helpers.js';
-
-/** One GET with a fresh connection; resolves with the status. */
-function get(url: string, ca?: Buffer): Promise<number> {
-  const client = url.startsWith('https:') ? https : http;
-  return within(
-    5000,
-    new Promise<number>((resolve, reject) => {
-      client
-        .get(url, { agent: false, ca }, (res) => {
-          res.resume().on('end', () => resolve(res.statusCode!));
-        })
-        .on('error', reject);
-    }),
-    `GET ${url}`,
-  );
-}
-
-/**
- * Whether the process still runs. An orphan that died stays a zombie until init reaps it, which
- * can take seconds (or forever in a container without an init), so on Linux a zombie counts as dead.
- */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) state ..."; the state letter follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (macOS): kill(pid, 0) has the last word
-  }
-}
-
-function connectionRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
+import { connectionRefused, eventually, get, isAlive, upstreamConfig, within } from './helpers.js';
 
 describe('startUpstream (child process)', { timeout: 15_000 }, () => {
   let handles: UpstreamHandle[] = [];

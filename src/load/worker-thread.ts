@@ -1,0 +1,63 @@
+/**
+ * One generator worker thread (see workers.ts): its own client for the variant, its share of
+ * the load, and its own recorder, whose figures it sends to the main thread every FLUSH_MS and
+ * when a run ends — then starts a fresh recorder, so each message holds only what is new.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createClient } from '../clients/index.js';
+import { VariantRecorder } from '../metrics/recorder.js';
+import { runLoad } from './index.js';
+import { FLUSH_MS, type FromWorker, type ToWorker, type WorkerData } from './workers.js';
+
+/** As the runner's: how long requests in flight at the end of a window may take. */
+const GRACE_MS = 2000;
+
+const { variant, target, load } = workerData as WorkerData;
+const port = parentPort!;
+let recorder = new VariantRecorder();
+const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+let stopper = new AbortController();
+const post = (message: FromWorker) => port.postMessage(message);
+
+function flush(): void {
+  post({ type: 'recorded', figures: recorder.figures(), connections: client.connections() });
+  recorder = new VariantRecorder();
+}
+
+async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  stopper = new AbortController();
+  const options = {
+    signal: stopper.signal,
+    graceMs: GRACE_MS,
+    durationMs: message.durationMs,
+    requests: message.requests,
+    warmup: message.warmup,
+    send: (signal: AbortSignal) => client.send(target.request.path, signal),
+    onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
+    onFailure: (error: unknown) => recorder.recordFailure(error),
+  };
+  const flusher = setInterval(flush, FLUSH_MS);
+  try {
+    const outcome = await (client.drive?.(options) ?? runLoad(load, options));
+    flush();
+    post({ type: 'done', outcome });
+  } finally {
+    clearInterval(flusher);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'run':
+      // A failure is an unhandled rejection, which ends the thread: the main thread's `error` event.
+      void run(message);
+      break;
+    case 'stop':
+      stopper.abort('stop');
+      break;
+    case 'close':
+      void client.close().finally(() => process.exit(0));
+      break;
+  }
+});
+post({ type: 'ready', library: client.library });
