@@ -69,11 +69,23 @@ function bundledUpstream(input: Record<string, unknown> = {}) {
   return startUpstream(UpstreamSchema.parse(input));
 }
 
+/** A throughput-ratio figure (1–3): the median ratio of interleaved rounds against a lower bound. */
+function ratioFigure(id: number, title: string, minimum: number, { ratio, raw }: Awaited<ReturnType<typeof interleavedRatio>>): Figure {
+  return {
+    id,
+    title: `${title} (median of ${RATIO_ROUNDS} interleaved rounds)`,
+    measured: round(ratio).toString(),
+    target: `≥ ${minimum.toFixed(2)}`,
+    met: ratio >= minimum,
+    raw: { ...raw, connections: CONNECTIONS },
+  };
+}
+
 /** 1. poolbench's undici variant vs a bare undici Pool loop, same upstream, same connections. */
 export async function generatorOverhead(): Promise<Figure> {
   const upstream = await bundledUpstream();
   try {
-    const { ratio, raw } = await interleavedRatio(
+    const measured = await interleavedRatio(
       async () =>
         (
           await poolbench(`
@@ -85,14 +97,7 @@ variants: [{ name: undici, client: undici, connections: ${CONNECTIONS} }]
         ).throughputRps,
       () => bareUndiciRps(upstream.url, CONNECTIONS, MEASURE_MS, WARMUP_MS),
     );
-    return {
-      id: 1,
-      title: `generator overhead: poolbench undici ÷ bare undici Pool loop (median of ${RATIO_ROUNDS} interleaved rounds)`,
-      measured: round(ratio).toString(),
-      target: '≥ 0.95',
-      met: ratio >= 0.95,
-      raw: { ...raw, connections: CONNECTIONS },
-    };
+    return ratioFigure(1, `generator overhead: poolbench undici ÷ bare undici Pool loop`, 0.95, measured);
   } finally {
     await upstream.stop();
   }
@@ -105,18 +110,11 @@ export async function upstreamSpeed(): Promise<Figure> {
   try {
     await autocannonRps(upstream.url, CONNECTIONS, WARMUP_MS);
     await autocannonRps(hello.url, CONNECTIONS, WARMUP_MS);
-    const { ratio, raw } = await interleavedRatio(
+    const measured = await interleavedRatio(
       () => autocannonRps(upstream.url, CONNECTIONS, MEASURE_MS),
       () => autocannonRps(hello.url, CONNECTIONS, MEASURE_MS),
     );
-    return {
-      id: 2,
-      title: `upstream speed: bundled upstream ÷ bare node:http server, autocannon load (median of ${RATIO_ROUNDS} interleaved rounds)`,
-      measured: round(ratio).toString(),
-      target: '≥ 0.90',
-      met: ratio >= 0.9,
-      raw: { ...raw, connections: CONNECTIONS },
-    };
+    return ratioFigure(2, `upstream speed: bundled upstream ÷ bare node:http server, autocannon load`, 0.90, measured);
   } finally {
     hello.stop();
     await upstream.stop();
@@ -128,7 +126,7 @@ export async function engineParity(): Promise<Figure> {
   const upstream = await bundledUpstream();
   try {
     await autocannonCliRps(upstream.url, CONNECTIONS, WARMUP_MS);
-    const { ratio, raw } = await interleavedRatio(
+    const measured = await interleavedRatio(
       async () =>
         (
           await poolbench(`
@@ -140,14 +138,7 @@ variants: [{ name: autocannon, client: autocannon, connections: ${CONNECTIONS} }
         ).throughputRps,
       () => autocannonCliRps(upstream.url, CONNECTIONS, MEASURE_MS),
     );
-    return {
-      id: 3,
-      title: `engine parity: poolbench autocannon variant ÷ autocannon CLI (median of ${RATIO_ROUNDS} interleaved rounds)`,
-      measured: round(ratio).toString(),
-      target: '≥ 0.95',
-      met: ratio >= 0.95,
-      raw: { ...raw, connections: CONNECTIONS },
-    };
+    return ratioFigure(3, `engine parity: poolbench autocannon variant ÷ autocannon CLI`, 0.95, measured);
   } finally {
     await upstream.stop();
   }
