@@ -3,13 +3,13 @@
  * reports/bench.json and docs/benchmarks.md. Not part of `npm test`: it takes a few minutes and
  * wants a quiet machine.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeEnvironment } from '../src/runner.js';
 import { packageRoot } from '../src/package-info.js';
 import { accuracy, coordinatedOmission, engineParity, generatorOverhead, memory, type Figure, upstreamSpeed } from './figures.js';
 import { renderBenchMarkdown, type BenchReport } from './markdown.js';
 import { writeBenchmarkSection } from './doc-section.js';
+import { writeFileAtomic } from '../src/report/write.js';
 
 const startedAt = new Date();
 const began = performance.now();
@@ -28,7 +28,6 @@ done(await coordinatedOmission());
 done(await memory());
 
 const report: BenchReport = { startedAt: startedAt.toISOString(), durationS: (performance.now() - began) / 1000, environment: describeEnvironment(), figures };
-await mkdir(join(packageRoot, 'reports'), { recursive: true });
-await writeFile(join(packageRoot, 'reports', 'bench.json'), JSON.stringify(report, null, 2) + '\n');
+await writeFileAtomic(join(packageRoot, 'reports', 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 await writeBenchmarkSection('figures', renderBenchMarkdown(report));
 process.stdout.write(`\n${figures.filter((f) => f.met).length}/${figures.length} targets met in ${report.durationS.toFixed(0)} s; wrote reports/bench.json and docs/benchmarks.md\n`);

@@ -14,6 +14,7 @@ import type { ClientHttp2Counts } from './clients/types.js';
 import type { PoolWait } from './metrics/queue-sampler.js';
 import type { RouteFigures } from './metrics/route-latency.js';
 import type { Finding } from './advisor/types.js';
+import type { GateVerdict } from './gate/verdict.js';
 import type { AttemptCounts } from './clients/attempts.js';
 import type { FaultWindowFigures } from './metrics/fault-windows.js';
 
@@ -129,4 +130,6 @@ export interface RunResult {
   variants: VariantResult[];
   /** What the advisor makes of the run's figures: settings to change, with the evidence. */
   findings?: Finding[];
+  /** The CI gate's verdict (thresholds, baseline comparison), when the run had either. */
+  gate?: GateVerdict;
 }

@@ -21,7 +21,7 @@ import { InFlightGauge } from './metrics/in-flight.js';
 import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
-import { rampOf, runLoad } from './load/index.js';
+import { driveLoad, rampOf } from './load/index.js';
 import { createWorkerClient } from './load/workers.js';
 import { SelfCheck } from './load/self-check.js';
 import { createRoutePicker } from './load/routes.js';
@@ -31,6 +31,7 @@ import { advise } from './advisor/index.js';
 import { FaultWindowRecorder } from './metrics/fault-windows.js';
 import { classifyStatus } from './metrics/error-class.js';
 import { mergeTrials } from './metrics/trials.js';
+import { countsSince } from './metrics/counts.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
 
 export type RunEvent =
@@ -174,7 +175,7 @@ async function runVariant(
     if (load.warmup > 0) {
       emit({ type: 'variant-start', index, total, name: variant.name, phase: 'warmup', durationMs: load.warmup });
       const warmupOptions = { ...loadOptions, durationMs: load.warmup, warmup: true };
-      await (client.drive?.(warmupOptions) ?? runLoad(load, warmupOptions));
+      await driveLoad(client, load, warmupOptions);
       // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
       recorder = new VariantRecorder();
       routeRecorder = new RouteLatencyRecorder();
@@ -223,7 +224,7 @@ async function runVariant(
     let outcome;
     try {
       const measured = { ...loadOptions, durationMs: load.duration, requests: load.requests, inFlight };
-      outcome = await (client.drive?.(measured) ?? runLoad(load, measured));
+      outcome = await driveLoad(client, load, measured);
     } finally {
       clearInterval(ticker);
     }
@@ -237,7 +238,8 @@ async function runVariant(
     const connectionsAfter = client.connections();
     const attemptsAfter = client.attempts?.();
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
-    const openedByClient = connectionsAfter.opened - connectionsBefore.opened;
+    const connectionsDuring = countsSince(connectionsBefore, connectionsAfter);
+    const openedByClient = connectionsDuring.opened;
     const http2After = client.http2?.();
     const throughputRps = outcome.elapsedMs > 0 ? (recorder.completed / outcome.elapsedMs) * 1000 : 0;
     const poolWait = queueSampler?.stop(throughputRps);
@@ -262,14 +264,14 @@ async function runVariant(
       statusCodes: Object.fromEntries([...recorder.statuses].map(([status, n]) => [String(status), n])),
       connections: {
         openedByClient,
-        closedByClient: connectionsAfter.closed - connectionsBefore.closed,
-        failedByClient: connectionsAfter.failed - connectionsBefore.failed,
+        closedByClient: connectionsDuring.closed,
+        failedByClient: connectionsDuring.failed,
         upstream: upstreamCounters,
         countsAgree: upstreamCounters ? upstreamCounters.connectionsAccepted === openedByClient : undefined,
         ...(http2Before && http2After && {
           http2: {
-            sessionsOpened: http2After.sessionsOpened - http2Before.sessionsOpened,
-            goawaysReceived: http2After.goawaysReceived - http2Before.goawaysReceived,
+            ...countsSince(http2Before, http2After),
+            // A peak is not counted between two moments: the highest so far is the figure.
             peakStreamsPerSession: http2After.peakStreamsPerSession,
           },
         }),
@@ -281,13 +283,7 @@ async function runVariant(
       ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
       ...(inFlightSummary && { inFlight: inFlightSummary }),
       ...(saturated && { saturated }),
-      ...(attemptsBefore && attemptsAfter && {
-        attempts: {
-          attempts: attemptsAfter.attempts - attemptsBefore.attempts,
-          failedOnReused: attemptsAfter.failedOnReused - attemptsBefore.failedOnReused,
-          failedOnFresh: attemptsAfter.failedOnFresh - attemptsBefore.failedOnFresh,
-        },
-      }),
+      ...(attemptsBefore && attemptsAfter && { attempts: countsSince(attemptsBefore, attemptsAfter) }),
       ...(faultRecorder && { faultWindows: faultRecorder.figures() }),
     };
   } finally {

@@ -23,7 +23,9 @@ const SOCKET_CREATED = 'net.client.socket';
 
 export const createAutocannonClient: ClientFactory<AutocannonVariant> = (variant, target, onConnect) => {
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
-  const port = Number(new URL(target.origin).port);
+  const url = new URL(target.origin);
+  // An origin on its scheme's default port has an empty `port`.
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   const onSocket = (message: unknown) => {
     const socket = (message as { socket: Socket }).socket;
     const startedAt = performance.now();

@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import { formatCount, formatDuration, formatRate, signed } from '../report/format.js';
 import { COMPACT_ROWS } from '../report/comparison.js';
 import type { ThresholdUnit } from './threshold.js';
+import type { JunitCase } from '../report/junit.js';
 import { failedThresholds, gateOutcome, regressions, type BaselineComparison, type GateVerdict, type MetricComparison, type ThresholdCheck } from './verdict.js';
 
 const STATUS_WORDS: Record<ThresholdCheck['status'], string> = {
@@ -133,20 +134,14 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export interface GateJUnitCase {
-  classname: string;
-  name: string;
-  /** Present when the case failed. */
-  failure?: { message: string; details: string };
-}
-
 /** One case per threshold check and per compared metric; a check that does not apply is skipped. */
-export function gateJUnitCases(verdict: GateVerdict): GateJUnitCase[] {
-  const cases: GateJUnitCase[] = verdict.thresholds
+export function gateJUnitCases(verdict: GateVerdict): JunitCase[] {
+  const cases: JunitCase[] = verdict.thresholds
     .filter((c) => c.status !== 'not-applicable')
     .map((c) => ({
       classname: `poolbench.thresholds.${c.variant}`,
       name: c.expression,
+      timeSeconds: 0,
       ...(c.status !== 'pass' && { failure: { message: `${c.expression} did not hold: ${thresholdActual(c)}`, details: `variant ${c.variant}: ${thresholdActual(c)}` } }),
     }));
   for (const row of verdict.comparison?.rows ?? []) {
@@ -154,23 +149,9 @@ export function gateJUnitCases(verdict: GateVerdict): GateJUnitCase[] {
     cases.push({
       classname: `poolbench.baseline.${row.variant}`,
       name: `${row.metric} vs baseline`,
+      timeSeconds: 0,
       ...(row.verdict === 'worse' && { failure: { message: `${row.metric} regressed ${delta} (p ${p})`, details: `baseline ${base}, current ${current}, change ${delta}, p ${p}` } }),
     });
   }
   return cases;
-}
-
-/** The cases as `<testcase>` elements, for a report's `<testsuite>`. */
-export function renderGateJUnitCases(cases: readonly GateJUnitCase[]): string {
-  return cases
-    .map((c) => {
-      const open = `<testcase classname="${xml(c.classname)}" name="${xml(c.name)}"`;
-      if (!c.failure) return `${open}/>`;
-      return `${open}><failure message="${xml(c.failure.message)}">${xml(c.failure.details)}</failure></testcase>`;
-    })
-    .join('\n');
-}
-
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }

@@ -17,7 +17,7 @@ export interface ClosedLoadOptions extends LoadOptions {
 /** How often an idle worker looks whether the ramp has reached it. */
 const RAMP_POLL_MS = 50;
 
-export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedLoadOutcome> {
+export async function runClosedLoad(options: ClosedLoadOptions): Promise<LoadOutcome> {
   const { concurrency, idleGap } = options;
   const workers = Math.ceil(concurrency.peak);
   const window = new LoadWindow(options, workers);
@@ -43,4 +43,3 @@ export async function runClosedLoad(options: ClosedLoadOptions): Promise<ClosedL
   return window.finish();
 }
 
-export type ClosedLoadOutcome = LoadOutcome;

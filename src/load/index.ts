@@ -2,6 +2,7 @@
  * Load model -> implementation: the runner asks for a scenario's load and gets its outcome,
  * whichever model the scenario chose (`load.model`, closed by default).
  */
+import type { ClientAdapter } from '../clients/types.js';
 import type { LoadConfig } from '../scenario/schema.js';
 import { createLatencySampler } from '../upstream/latency.js';
 import { runClosedLoad } from './closed.js';
@@ -25,6 +26,11 @@ export function runLoad(load: LoadConfig, options: LoadOptions): Promise<LoadOut
   const ramp = options.warmup ? warmupRamp(load) : rampOf(load);
   if (load.model === 'open') return runOpenLoad({ ...options, rate: ramp, maxInFlight: load.maxInFlight });
   return runClosedLoad({ ...options, concurrency: ramp, idleGap: load.idleGap === undefined ? undefined : createLatencySampler(load.idleGap) });
+}
+
+/** Runs the measured window: the client's own engine when it has one (autocannon, worker threads), else the load model. */
+export function driveLoad(client: Pick<ClientAdapter, 'drive'>, load: LoadConfig, options: LoadOptions): Promise<LoadOutcome> {
+  return client.drive?.(options) ?? runLoad(load, options);
 }
 
 export type { LoadOptions, LoadOutcome } from './window.js';

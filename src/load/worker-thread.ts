@@ -6,11 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClient } from '../clients/index.js';
 import { VariantRecorder } from '../metrics/recorder.js';
-import { runLoad } from './index.js';
+import { driveLoad } from './index.js';
 import { FLUSH_MS, type FromWorker, type ToWorker, type WorkerData } from './workers.js';
 
-/** As the runner's: how long requests in flight at the end of a window may take. */
-const GRACE_MS = 2000;
 
 const { variant, target, load } = workerData as WorkerData;
 const port = parentPort!;
@@ -28,7 +26,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   stopper = new AbortController();
   const options = {
     signal: stopper.signal,
-    graceMs: GRACE_MS,
+    graceMs: message.graceMs,
     durationMs: message.durationMs,
     requests: message.requests,
     warmup: message.warmup,
@@ -38,7 +36,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   };
   const flusher = setInterval(flush, FLUSH_MS);
   try {
-    const outcome = await (client.drive?.(options) ?? runLoad(load, options));
+    const outcome = await driveLoad(client, load, options);
     flush();
     post({ type: 'done', outcome });
   } finally {

@@ -32,7 +32,7 @@ export interface WorkerData {
   load: LoadConfig;
 }
 
-export type ToWorker = { type: 'run'; durationMs?: number; requests?: number; warmup?: boolean } | { type: 'stop' } | { type: 'close' };
+export type ToWorker = { type: 'run'; durationMs?: number; requests?: number; warmup?: boolean; graceMs: number } | { type: 'stop' } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; library: string }
@@ -129,7 +129,7 @@ export function createWorkerClient(scenario: Scenario, variant: Variant, target:
       };
       thread.on('message', onMessage);
       const requests = options.requests === undefined ? undefined : splitWhole(options.requests, threads.length, index);
-      thread.postMessage({ type: 'run', durationMs: options.durationMs, requests, warmup: options.warmup } satisfies ToWorker);
+      thread.postMessage({ type: 'run', durationMs: options.durationMs, requests, warmup: options.warmup, graceMs: options.graceMs } satisfies ToWorker);
       if (options.signal.aborted) thread.postMessage({ type: 'stop' } satisfies ToWorker);
     });
   }

@@ -40,7 +40,7 @@ export class InFlightGauge {
     this.advance(now);
     const total = this.timeAtLevel.reduce((sum, ms) => sum + ms, 0);
     const distribution = this.timeAtLevel.map((ms) => (total > 0 ? ms / total : 0));
-    return { mean: distribution.reduce((sum, share, level) => sum + share * level, 0), max: this.max, distribution };
+    return { mean: meanLevel(distribution), max: this.max, distribution };
   }
 
   private advance(now: number): void {
@@ -54,5 +54,10 @@ export function mergeInFlight(windows: readonly { summary: InFlightSummary; dura
   const total = windows.reduce((sum, w) => sum + w.durationMs, 0);
   const distribution = new Array<number>(Math.max(...windows.map((w) => w.summary.distribution.length))).fill(0);
   for (const { summary, durationMs } of windows) summary.distribution.forEach((share, level) => (distribution[level] += total > 0 ? (share * durationMs) / total : 0));
-  return { mean: distribution.reduce((sum, share, level) => sum + share * level, 0), max: Math.max(...windows.map((w) => w.summary.max)), distribution };
+  return { mean: meanLevel(distribution), max: Math.max(...windows.map((w) => w.summary.max)), distribution };
+}
+
+/** The mean level of a distribution of time shares over levels 0, 1, 2, … */
+function meanLevel(distribution: readonly number[]): number {
+  return distribution.reduce((sum, share, level) => sum + share * level, 0);
 }

@@ -3,7 +3,7 @@
  * completed in that second, errors, and connections. One point per second, so a long run
  * costs a few numbers a second, never a per-request record.
  */
-import { createHistogram, recordMs, type Histogram } from './histogram.js';
+import { createHistogram, recordMs, type Histogram, percentilesMs } from './histogram.js';
 
 export interface TimeSeriesPoint {
   /** Seconds since measuring started, at the end of this interval. */
@@ -54,12 +54,13 @@ export class IntervalRecorder {
 
   take(connections: { opened: number; open: number }, now = performance.now()): TimeSeriesPoint {
     const seconds = (now - this.lastTakenAt) / 1000;
+    const [p50, p99] = this.completed ? percentilesMs(this.latency, [50, 99]) : [0, 0];
     const point: TimeSeriesPoint = {
       t: Math.round(((now - this.startedAt) / 1000) * 1000) / 1000,
       completed: this.completed,
       rps: seconds > 0 ? this.completed / seconds : 0,
-      p50: this.completed ? this.latency.getValueAtPercentile(50) / 1000 : 0,
-      p99: this.completed ? this.latency.getValueAtPercentile(99) / 1000 : 0,
+      p50,
+      p99,
       errors: this.errors,
       connectionsOpened: connections.opened,
       openConnections: connections.open,

@@ -5,7 +5,9 @@
  */
 import { mergeInFlight } from './in-flight.js';
 import type { TrialFigures, VariantResult } from '../result.js';
-import type { FaultCount, Http2Counters, UpstreamCounters } from '../upstream/types.js';
+import type { UpstreamCounters } from '../upstream/types.js';
+import { sumCounters } from '../upstream/counters.js';
+import { sumFields } from './counts.js';
 import type { FaultWindowFigures } from './fault-windows.js';
 import type { ProcessStats } from './process-stats.js';
 import type { PoolWait } from './queue-sampler.js';
@@ -110,46 +112,18 @@ function mergeRoutes(perTrial: readonly Record<string, RouteFigures>[]): Record<
   );
 }
 
-/** Field-by-field sums of records of counts (request counts, errors by class, status codes). */
-function sumFields<T extends object>(records: readonly T[]): T {
-  const sums: Record<string, number> = {};
-  for (const record of records) for (const [key, n] of Object.entries(record) as [string, number][]) sums[key] = (sums[key] ?? 0) + n;
-  return sums as T;
-}
-
 function mergeUpstream(counters: readonly (UpstreamCounters | undefined)[]): UpstreamCounters | undefined {
   if (counters.some((c) => c === undefined)) return undefined;
   const all = counters as UpstreamCounters[];
-  // Counts add up; what is open at the end is the last trial's; peaks and extremes are the worst.
-  const sums = sumFields(all.map(({ requestsPerConnection, openConnections, peakOpenConnections, peakInFlightPerConnection, http2, faults, ...counts }) => counts));
-  const faults = all.map((c) => c.faults);
-  const accepted = sums.connectionsAccepted;
-  const peaksInFlight = all.map((c) => c.peakInFlightPerConnection);
-  const http2 = all.map((c) => c.http2);
+  const byWorker = all.map((c) => c.requestsByWorker);
+  // Trials run one after another: what is open at the end is the last trial's, and the peak is
+  // the highest one, not a sum; requests per cluster worker add up worker by worker.
   return {
-    ...sums,
-    ...(!peaksInFlight.includes(undefined) && { peakInFlightPerConnection: Math.max(...(peaksInFlight as number[])) }),
-    ...(!http2.includes(undefined) && { http2: sumFields(http2 as Http2Counters[]) }),
-    ...(!faults.includes(undefined) && { faults: mergeFaultCounts(faults as NonNullable<UpstreamCounters['faults']>[]) }),
+    ...sumCounters(all),
     openConnections: all[all.length - 1].openConnections,
     peakOpenConnections: Math.max(...all.map((c) => c.peakOpenConnections)),
-    requestsPerConnection: {
-      min: Math.min(...all.map((c) => c.requestsPerConnection.min)),
-      max: Math.max(...all.map((c) => c.requestsPerConnection.max)),
-      mean: accepted > 0 ? all.reduce((sum, c) => sum + c.requestsPerConnection.mean * c.connectionsAccepted, 0) / accepted : 0,
-    },
+    ...(byWorker.every((w) => w !== undefined) && { requestsByWorker: byWorker[0]!.map((_, i) => byWorker.reduce((sum, w) => sum + (w![i] ?? 0), 0)) }),
   };
-}
-
-/** Per fault type, what it did in every trial added up. */
-function mergeFaultCounts(perTrial: readonly NonNullable<UpstreamCounters['faults']>[]): NonNullable<UpstreamCounters['faults']> {
-  const merged: NonNullable<UpstreamCounters['faults']> = {};
-  for (const counts of perTrial) {
-    for (const [type, count] of Object.entries(counts) as [keyof typeof merged, FaultCount][]) {
-      merged[type] = sumFields([merged[type] ?? { struck: 0, connectionsClosed: 0 }, count]);
-    }
-  }
-  return merged;
 }
 
 /** Every trial runs the same window schedule from its own start: the schedule once, losses added up. */

@@ -102,7 +102,6 @@ async function planVariant(scenario: Scenario, plan: PlanConfig, variant: Varian
   const meets = (step: PlanStep) => step.failures.length === 0;
 
   // 1. Pool sizes, smallest first, at the required rate: stop at the first that meets the plan.
-  const passed = new Set<number>();
   let failing: number | undefined;
   let passing: number | undefined;
   for (const size of sizes) {
@@ -118,18 +117,16 @@ async function planVariant(scenario: Scenario, plan: PlanConfig, variant: Varian
     if (meets(await run('pool', middle, required))) passing = middle;
     else failing = middle;
   }
-  if (passing !== undefined) passed.add(passing);
   // 3. Confirm with a longer run and a margin: one short step that passed may have been lucky.
-  //    A failed confirmation moves up by about 10 %, never past a size known to pass or listed.
+  //    A failed confirmation moves up by about 10 %, never past the next listed size.
   for (let attempt = 0; passing !== undefined && attempt < CONFIRM_ATTEMPTS; attempt++) {
     const candidate: number = passing;
     if (meets(await run('confirm', candidate, required, plan.step * CONFIRM_LENGTH))) {
       out.recommendedPoolSize = candidate;
       break;
     }
-    passed.delete(candidate);
     failing = Math.max(failing ?? 0, candidate);
-    const larger = [...passed, ...sizes].filter((size) => size > candidate);
+    const larger = sizes.filter((size) => size > candidate);
     passing = larger.length > 0 ? Math.min(candidate + Math.ceil(candidate * 0.1), ...larger) : undefined;
   }
   if (failing !== undefined) out.largestFailingPoolSize = failing;

@@ -6,7 +6,7 @@
  */
 import type { LatencySummary } from '../metrics/histogram.js';
 import { formatDuration } from '../scenario/units.js';
-import { parseThreshold } from '../gate/threshold.js';
+import { holds, parseThreshold } from '../gate/threshold.js';
 
 export const SLO_METRICS = ['p50', 'p90', 'p99', 'p999', 'mean', 'max'] as const satisfies readonly (keyof LatencySummary)[];
 export type SloMetric = (typeof SLO_METRICS)[number];
@@ -43,6 +43,6 @@ export function formatSlo(slo: Slo): string {
 /** The objectives `latency` breaks, each as a short reason (`p99 312 ms ≥ 200 ms`); empty when all hold. */
 export function brokenSlos(slos: readonly Slo[], latency: LatencySummary): string[] {
   return slos
-    .filter(({ metric, comparator, limitMs }) => (comparator === '<' ? !(latency[metric] < limitMs) : !(latency[metric] <= limitMs)))
+    .filter(({ metric, comparator, limitMs }) => !holds(latency[metric], comparator, limitMs))
     .map(({ metric, comparator, limitMs }) => `${metric} ${formatDuration(latency[metric])} ${comparator === '<' ? '≥' : '>'} ${formatDuration(limitMs)}`);
 }

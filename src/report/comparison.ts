@@ -213,9 +213,10 @@ const faultMetrics: ComparisonMetric[] = [
     label: 'connections killed by faults',
     value: killedByFaults,
     cell: (v) => {
-      const faults = Object.entries(v.connections.upstream?.faults ?? {}).filter(([, f]) => (f?.connectionsClosed ?? 0) > 0);
-      const detail = faults.map(([type, f]) => `${type} ${formatCount(f!.connectionsClosed)}`).join(', ');
-      return v.connections.upstream?.faults ? `${formatCount(killedByFaults(v)!)}${detail ? ` (${detail})` : ''}` : '—';
+      const faults = v.connections.upstream?.faults;
+      if (!faults) return '—';
+      const detail = Object.entries(faults).flatMap(([type, f]) => (f?.connectionsClosed ? [`${type} ${formatCount(f.connectionsClosed)}`] : []));
+      return `${formatCount(killedByFaults(v) ?? 0)}${detail.length ? ` (${detail.join(', ')})` : ''}`;
     },
     lowerIsBetter: true,
     change: 'none',

@@ -1,11 +1,12 @@
 /**
  * JUnit XML, for CI systems that show test results: one test case per variant, failing when it
- * had errors or its load generator was saturated. Other checks (thresholds, baseline
- * comparisons) add their own cases by adding a builder to `junitCaseBuilders`.
+ * had errors or its load generator was saturated, then one per threshold and compared metric
+ * of the CI gate when the run has a verdict.
  */
 import type { RunResult, VariantResult } from '../result.js';
 import { escapeMarkup as xml } from './escape.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
+import { gateJUnitCases } from '../gate/render.js';
 
 export interface JunitCase {
   /** Groups cases in CI views, e.g. `variants` or `thresholds`. */
@@ -17,8 +18,6 @@ export interface JunitCase {
   /** Figures shown beside the case. */
   output?: string;
 }
-
-export type JunitCaseBuilder = (result: RunResult) => JunitCase[];
 
 export function variantCases(result: RunResult): JunitCase[] {
   return result.variants.map((v) => {
@@ -44,9 +43,6 @@ export function variantCases(result: RunResult): JunitCase[] {
   });
 }
 
-/** Every source of test cases, in the order they appear in the file. */
-export const junitCaseBuilders: JunitCaseBuilder[] = [variantCases];
-
 export function renderJunitCases(suiteName: string, timestamp: string, cases: JunitCase[]): string {
   const failures = cases.filter((c) => c.failure).length;
   const time = cases.reduce((sum, c) => sum + c.timeSeconds, 0);
@@ -71,5 +67,5 @@ export function renderJunitCases(suiteName: string, timestamp: string, cases: Ju
 }
 
 export function renderJunit(result: RunResult): string {
-  return renderJunitCases(`poolbench ${result.scenario.name}`, result.startedAt, junitCaseBuilders.flatMap((build) => build(result)));
+  return renderJunitCases(`poolbench ${result.scenario.name}`, result.startedAt, [...variantCases(result), ...(result.gate ? gateJUnitCases(result.gate) : [])]);
 }

@@ -9,6 +9,7 @@ import { escapeMarkdown as md } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
 import { formatFaultWindows } from './fault-windows.js';
 import { runNotes } from './terminal.js';
+import { renderGateMarkdown } from '../gate/render.js';
 
 function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -60,5 +61,6 @@ export function renderMarkdown(result: RunResult): string {
   ];
   const notes = runNotes(result);
   if (notes.length) sections.push(notes.map((n) => `> **note:** ${md(n)}`).join('\n>\n'));
+  if (result.gate) sections.push(renderGateMarkdown(result.gate).trimEnd());
   return sections.join('\n\n') + '\n';
 }

@@ -1,8 +1,10 @@
-/** The whole terminal summary of a run: heading, comparison table, distributions, notes. */
+/** The whole terminal summary of a run: heading, comparison table, distributions, notes, the advisor's findings, the gate's verdict. */
 import type { RunResult } from '../result.js';
 import { renderComparisonTable } from './comparison.js';
 import { renderDistribution } from './distribution.js';
 import { renderRouteTable } from './routes.js';
+import { renderFindings } from './findings.js';
+import { renderGateTable } from '../gate/render.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
@@ -14,6 +16,9 @@ export function renderTerminalSummary(result: RunResult): string {
   const sections = [heading.join('\n'), renderComparisonTable(result), ...(routes ? [routes] : []), ...result.variants.map(renderDistribution)];
   const notes = runNotes(result);
   if (notes.length) sections.push(notes.map((n) => `note: ${n}`).join('\n'));
+  const findings = renderFindings(result.findings);
+  if (findings) sections.push(findings.trimEnd());
+  if (result.gate) sections.push(renderGateTable(result.gate).trimEnd());
   return sections.join('\n\n') + '\n';
 }
 

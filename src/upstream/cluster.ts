@@ -8,7 +8,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { UpstreamConfig } from '../scenario/schema.js';
 import type { FromUpstream, ToUpstream } from './ipc.js';
-import { sumCounters } from './instances.js';
+import { sumCounters } from './counters.js';
 import type { UpstreamCounters } from './types.js';
 
 /** The upstream server's shape (listen, counters, reset, close), answered over IPC. */

@@ -3,9 +3,8 @@
  * they are found from this module's own location: that works from `dist/` in the repository
  * and from an installed tarball alike, whatever the current directory.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../package-info.js';
 
 export interface TlsFixtureFiles {
   /** The test CA clients must trust. */
@@ -15,21 +14,10 @@ export interface TlsFixtureFiles {
 }
 
 /** The certificate files in `dir`, by default the package's `fixtures/tls`. */
-export function tlsFixtureFiles(dir: string = join(packageRoot(), 'fixtures', 'tls')): TlsFixtureFiles {
+export function tlsFixtureFiles(dir: string = join(packageRoot, 'fixtures', 'tls')): TlsFixtureFiles {
   return {
     caFile: join(dir, 'ca.crt'),
     keyFile: join(dir, 'server.key'),
     certFile: join(dir, 'server.crt'),
   };
-}
-
-/** The nearest directory above this module that holds a package.json: poolbench's own root. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return dir;
 }

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithBaseline } from '../../src/gate/compare.js';
 import { evaluateGate, gateExitCode, gateOutcome } from '../../src/gate/verdict.js';
-import { gateJUnitCases, renderGateJUnitCases, renderGateMarkdown, renderGateTable } from '../../src/gate/render.js';
+import { gateJUnitCases, renderGateMarkdown, renderGateTable } from '../../src/gate/render.js';
+import { renderJunitCases } from '../../src/report/junit.js';
 import { mergeTrials } from '../../src/metrics/trials.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import type { RunResult } from '../../src/result.js';
@@ -86,9 +87,9 @@ test('renderings: Markdown headline and tables, JUnit cases with failures, escap
   const cases = gateJUnitCases(verdict);
   assert.equal(cases.length, 2 + 5);
   assert.deepEqual(cases.filter((c) => c.failure).map((c) => c.name), ['p99 < 1ms', 'latency p50 vs baseline', 'latency p90 vs baseline', 'latency p99 vs baseline', 'latency mean vs baseline']);
-  const xml = renderGateJUnitCases(cases);
-  assert.match(xml, /<testcase classname="poolbench.thresholds.pool" name="p99 &lt; 1ms"><failure message="p99 &lt; 1ms did not hold: /);
-  assert.match(xml, /<testcase classname="poolbench.thresholds.pool" name="errors == 0"\/>/);
+  const xml = renderJunitCases('gate', '', cases);
+  assert.match(xml, /<testcase classname="poolbench.thresholds.pool" name="p99 &lt; 1ms" time="0.000">\s*<failure message="p99 &lt; 1ms did not hold: /);
+  assert.match(xml, /<testcase classname="poolbench.thresholds.pool" name="errors == 0" time="0.000"\/>/);
 });
 
 test('count thresholds read the worst trial, not the sum over trials', () => {

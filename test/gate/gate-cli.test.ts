@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ExitCode } from '../../src/exit-codes.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { runCli } from '../helpers/cli.js';
@@ -53,10 +54,15 @@ test('upstream latency raised by 30 % fails with the regression exit code; compa
   assert.match(reportOnly.stderr, /--no-fail: \d+ regression\(s\) reported, exiting 0/);
 });
 
-test('a threshold that cannot hold gives the threshold exit code', async () => {
-  const { code, stdout } = await runCli(['run', scenario, '--quiet', '--out', join(temp.dir, 'impossible.json'), '--set', 'thresholds=["p50 < 1ms"]']);
+test('a threshold that cannot hold gives the threshold exit code, and every report format carries the verdict', async () => {
+  const out = join(temp.dir, 'impossible.json');
+  const { code, stdout } = await runCli(['run', scenario, '--quiet', '--out', out, '--format', 'junit,md', '--set', 'thresholds=["p50 < 1ms"]']);
   assert.equal(code, ExitCode.ThresholdFailed);
   assert.match(stdout, /pooled +│ p50 < 1ms +│ 2\d\.\d+ ms │ FAILED/);
+  const junit = await readFile(out.replace(/\.json$/, '.junit.xml'), 'utf8');
+  assert.match(junit, /<testcase classname="poolbench.thresholds.pooled" name="p50 &lt; 1ms" time="0.000">\s*<failure message="p50 &lt; 1ms did not hold/);
+  assert.match(await readFile(out.replace(/\.json$/, '.md'), 'utf8'), /poolbench gate FAILED/);
+  assert.equal(JSON.parse(await readFile(out, 'utf8')).gate.thresholds[0].status, 'fail');
 });
 
 test('bad gate input is reported by flag, with the invalid-input code and nothing run', async () => {

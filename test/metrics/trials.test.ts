@@ -46,6 +46,7 @@ test('retry attempts, fault windows and per-fault upstream counts add up across 
     connectionsAccepted: 2, tlsHandshakes: 0, tlsResumed: 0, requests: 10, connectionsClosedByServer: closed, connectionsClosed: closed,
     openConnections: 0, peakOpenConnections: 2, requestsPerConnection: { min: 5, mean: 5, max: 5 },
     faults: { reset: { struck, connectionsClosed: closed } },
+    requestsByWorker: [6, 4],
   });
   const trial = (lost: number, recoveryMs: number, struck: number) => {
     const v = variantResult('v', spread(10, 1, 2));
@@ -61,4 +62,6 @@ test('retry attempts, fault windows and per-fault upstream counts add up across 
   assert.deepEqual(merged.faultWindows, { windows: [{ startMs: 100, endMs: 200 }], requestsLost: 4, requestsInWindows: 10, recoveryMs: 70 });
   assert.deepEqual(merged.connections.upstream?.faults, { reset: { struck: 6, connectionsClosed: 6 } });
   assert.equal(merged.connections.upstream?.connectionsAccepted, 4);
+  assert.deepEqual(merged.connections.upstream?.requestsByWorker, [12, 8], 'per cluster worker, worker by worker');
+  assert.equal(merged.connections.upstream?.peakOpenConnections, 2, 'trials run one after another: the highest peak, not a sum');
 });

@@ -20,8 +20,9 @@ const result = runResult([
   withTimeSeries(variantResult('pool 1', spread(300, 900, 1100)), 5, 50),
   withTimeSeries(variantResult('pool 50', spread(3000, 19, 25)), 4, 2500),
 ]);
-// Per-route figures come from the routes feature; the report draws them whenever they are there.
-Object.assign(result.variants[1], { routes: [{ path: '/fast', latencyHistogram: variantResult('f', spread(100, 1, 5)).latencyHistogram }, { path: '/slow', latencyHistogram: variantResult('s', spread(10, 900, 1000)).latencyHistogram }] });
+// Per-route figures, as the runner records them for upstream routes: by path.
+const routeFigures = (v: VariantResult) => ({ count: v.latency.count, latency: v.latency, latencyHistogram: v.latencyHistogram });
+result.variants[1].routes = { '/fast': routeFigures(variantResult('f', spread(100, 1, 5))), '/slow': routeFigures(variantResult('s', spread(10, 900, 1000))) };
 
 // Pool 50 ran with timed faults: one window closed at 3 s, one lasting to the end (null once read back from JSON).
 const withFaults = runResult([withTimeSeries(variantResult('pool 1', spread(300, 900, 1100)), 5, 50), withTimeSeries(variantResult('pool 50', spread(3000, 19, 25)), 6, 2500)]);
@@ -41,7 +42,9 @@ after(async () => {
 });
 
 test('the charts: the percentile spectrum, five over time, and one per variant with routes', () => {
-  assert.deepEqual(buildCharts(result).map((c) => c.id), ['spectrum', 'throughput', 'p99', 'errors', 'connections-opened', 'connections-open', 'routes-1']);
+  const charts = buildCharts(result);
+  assert.deepEqual(charts.map((c) => c.id), ['spectrum', 'throughput', 'p99', 'errors', 'connections-opened', 'connections-open', 'routes-1']);
+  assert.deepEqual(charts.at(-1)!.series.map((s) => s.label), ['/fast', '/slow'], 'route series are named by path');
   // Pool 1 near 1 s and pool 50 near 20 ms: a log latency axis, or one line would sit on the floor.
   assert.equal(buildCharts(result)[0].logY, true);
 });

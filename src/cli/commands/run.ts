@@ -7,7 +7,6 @@ import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { ReportFormat } from '../../report/index.js';
-import { renderFindings } from '../../report/findings.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { writeReportFormat } from '../report-files.js';
@@ -17,7 +16,6 @@ import { parseOverride } from '../../scenario/overrides.js';
 import { parseMinEffect, parseRepeat } from '../gate-options.js';
 import { readRunReport } from '../../gate/report-file.js';
 import { evaluateGate, gateExitCode } from '../../gate/verdict.js';
-import { renderGateMarkdown, renderGateTable } from '../../gate/render.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -62,6 +60,12 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     progress.stop();
   }
 
+  // The gate's verdict belongs to the run's report: every format shows it, `report` re-renders it.
+  if (failure === undefined && !result.interruption) {
+    const verdict = evaluateGate(result, baseline, { minEffectPercent, baselineLabel: options.baseline });
+    if (verdict.thresholds.length > 0 || verdict.comparison) result.gate = verdict;
+  }
+
   // The JSON report is always written: every other format can be rendered again from it.
   const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, result.startedAt, 'json'));
   await writeFileAtomic(reportPath, renderJson(result));
@@ -72,8 +76,6 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   // GitHub Actions shows this file on the run's summary page.
   if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
   io.stdout.write(renderTerminalSummary(result));
-  const findings = renderFindings(result.findings);
-  if (findings) io.stdout.write(`\n${findings}`);
   for (const path of written) io.stderr.write(`report: ${path}\n`);
   if (options.saveBaseline && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
   else if (options.saveBaseline) {
@@ -86,13 +88,10 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
   const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
-  const verdict = evaluateGate(result, baseline, { minEffectPercent, baselineLabel: options.baseline });
-  if (verdict.thresholds.length === 0 && !verdict.comparison) return saturated ? ExitCode.GeneratorSaturated : ExitCode.Success;
-  io.stdout.write('\n' + renderGateTable(verdict));
-  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGateMarkdown(verdict));
   // Figures from a generator that could not keep up are not to be trusted: that comes first.
   if (saturated) return ExitCode.GeneratorSaturated;
-  const code = gateExitCode(verdict);
+  if (!result.gate) return ExitCode.Success;
+  const code = gateExitCode(result.gate);
   if (code !== ExitCode.Success && !options.fail) {
     io.stderr.write(`--no-fail: the gate failed (exit code ${code}), exiting 0\n`);
     return ExitCode.Success;
