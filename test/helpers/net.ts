@@ -21,3 +21,15 @@ export function processExists(pid: number): boolean {
     return false;
   }
 }
+
+/** A loopback port that nothing listens on: bound once to find it, then closed. */
+export function freeClosedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
