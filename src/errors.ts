@@ -46,7 +46,8 @@ export class ScenarioError extends PoolbenchError {
 /** `file:line:col path: message (hint)` — one line per problem, the form editors and CI logs link. */
 export function formatProblem(p: ScenarioProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
-  const path = p.path ? ` ${p.path}:` : '';
+  // Without a place or a path, a colon still ends the source: `--set foo.bar=1: unknown key "foo"`.
+  const path = p.path ? ` ${p.path}:` : p.line > 0 ? '' : ':';
   const hint = p.hint ? ` (${p.hint})` : '';
   return `${where}${path} ${p.message}${hint}`;
 }

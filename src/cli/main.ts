@@ -79,8 +79,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command('validate')
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario YAML file')
-    .action(async (file: string) => {
-      exitCode = await validateCommand(file, io);
+    .option('--set <key=value>', 'override a scenario value before validation, as `run --set` does (repeatable)', collect, [])
+    .action(async (file: string, options: { set: string[] }) => {
+      exitCode = await validateCommand(file, io, options.set);
     });
 
   program

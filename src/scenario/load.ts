@@ -2,15 +2,17 @@
  * Loading a scenario file: YAML -> validated, matrix-expanded `Scenario`, or a ScenarioError
  * listing every problem in the file at once, each at its line and column.
  */
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { open } from 'node:fs/promises';
+import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { PoolbenchError, ScenarioError, type ScenarioProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { didYouMean } from './did-you-mean.js';
-import { expandVariant, type ExpandedVariant } from './matrix.js';
+import { formatLimitSize, LIMITS } from './limits.js';
+import { expandVariants, type ExpandedVariant } from './matrix.js';
 import { defaultUpstream, ScenarioSchema, type Scenario } from './schema.js';
 import { validate } from './validate.js';
-import { formatPath, YamlLocator, type Finding } from './yaml-locations.js';
+import { yamlShapeProblems } from './yaml-checks.js';
+import { formatPath, YamlLocator, type Finding, type YamlPath } from './yaml-locations.js';
 import { applyOverrides, problemFromOverride, type Override } from './overrides.js';
 
 /** How long each variant runs when the scenario gives neither `load.duration` nor `load.requests`. */
@@ -18,9 +20,14 @@ export const DEFAULT_DURATION_MS = 10_000;
 
 /** Reads and parses a scenario file; the result remembers the file in `scenario.file`. */
 export async function loadScenarioFile(path: string, overrides: readonly Override[] = []): Promise<Scenario> {
-  let text: string;
+  return { ...parseScenario(await readScenarioText(path), path, overrides), file: path };
+}
+
+/** The file's text: at most LIMITS.fileSize bytes (read no further, so /dev/zero cannot fill memory) of UTF-8. */
+async function readScenarioText(path: string): Promise<string> {
+  let bytes: Buffer | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readAtMost(path, LIMITS.fileSize);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((cause as Error).message);
@@ -31,13 +38,48 @@ export async function loadScenarioFile(path: string, overrides: readonly Overrid
       cause,
     });
   }
-  return { ...parseScenario(text, path, overrides), file: path };
+  if (bytes === undefined) {
+    throw new PoolbenchError(`the scenario file ${path} is larger than ${formatLimitSize(LIMITS.fileSize)}, the most a scenario file may be`, {
+      code: 'POOLBENCH_FILE_TOO_LARGE',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'a scenario is a few kilobytes of YAML; check that this is the file you meant',
+    });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Replacement characters mark the bytes that are not UTF-8; the first one is the place to show.
+    const lossy = bytes.toString('utf8');
+    const at = Math.max(lossy.indexOf('\uFFFD'), 0);
+    const line = lossy.slice(0, at).split('\n').length;
+    const col = at - lossy.lastIndexOf('\n', at - 1);
+    throw new ScenarioError([{ file: path, line, col, path: '', message: 'the file is not UTF-8 text: this is the first byte that is not', hint: 'save the file as UTF-8' }]);
+  }
+}
+
+/** The file's bytes, or undefined when it holds more than `max`. */
+async function readAtMost(path: string, max: number): Promise<Buffer | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      total += bytesRead;
+      if (total > max) return undefined;
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Parses scenario YAML; `file` only names the source in problems. Throws ScenarioError. */
 export function parseScenario(text: string, file: string, overrides: readonly Override[] = []): Scenario {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseYaml(text, lineCounter, file);
   const locator = new YamlLocator(doc, lineCounter, file);
   // Past a syntax error the data is a guess, and problems found in it would only mislead.
   if (doc.errors.length > 0) {
@@ -46,27 +88,29 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   if (doc.contents === null) {
     throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: 'a scenario needs at least a name and a list of variants' }]);
   }
+  const shapeProblems = yamlShapeProblems(doc);
+  if (shapeProblems.length > 0) {
+    throw new ScenarioError(shapeProblems.map((problem) => locator.problemAtOffset(problem.offset, problem.message, problem.hint)));
+  }
 
   applyOverrides(doc, overrides);
-  const written: unknown = doc.toJS();
+  // yaml's own alias heuristic is off: yamlShapeProblems counted the expansion exactly, and located it.
+  const written: unknown = withoutExtensions(doc.toJS({ maxAliasCount: -1 }));
   const checked = validate(ScenarioSchema, written);
   const findings: Finding[] = checked.ok ? [] : [...checked.findings];
   findings.push(...checkUpstreamOrTarget(written), ...checkTargetFaults(written));
 
-  const variants: ExpandedVariant[] = [];
   const writtenVariants = isPlainObject(written) && Array.isArray(written.variants) ? written.variants : [];
-  writtenVariants.forEach((writtenVariant, index) => {
-    const expansion = expandVariant(writtenVariant, index);
-    variants.push(...expansion.variants);
-    findings.push(...expansion.findings);
-  });
+  const { variants, findings: variantFindings } = expandVariants(writtenVariants);
+  findings.push(...variantFindings);
   findings.push(...checkDuplicateNames(variants), ...checkFetchKeepAlive(variants));
   // Only a complete list of names can prove that the baseline names none of them.
   const allVariantsValid = !findings.some((finding) => finding.path[0] === 'variants');
   if (allVariantsValid) findings.push(...checkBaseline(written, variants));
 
   if (findings.length > 0 || !checked.ok) {
-    throw new ScenarioError(findings.map((finding) => problemFromOverride(finding, overrides) ?? locator.toProblem(finding)).sort(byPosition));
+    const inFile = (path: YamlPath) => locator.has(path);
+    throw new ScenarioError(findings.map((finding) => problemFromOverride(finding, overrides, inFile) ?? locator.toProblem(finding)).sort(byPosition));
   }
 
   const input = checked.value;
@@ -85,7 +129,32 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   };
 }
 
+/**
+ * The YAML document, merge keys (`<<: *base`) on. A file nested deep enough overflows the
+ * parser's stack; that is reported as what it is, not as a crash or as "invalid YAML".
+ */
+function parseYaml(text: string, lineCounter: LineCounter, file: string): Document {
+  try {
+    return parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: TOO_DEEP }]);
+  }
+}
+
+const TOO_DEEP = `the file is nested too deeply to read (a scenario needs under ${LIMITS.depth} levels of maps and lists)`;
+
+/**
+ * Top-level keys starting with `x-` are the file's own (docker-compose's convention): a home
+ * for anchors that variants merge in. poolbench ignores them.
+ */
+function withoutExtensions(written: unknown): unknown {
+  if (!isPlainObject(written)) return written;
+  return Object.fromEntries(Object.entries(written).filter(([key]) => !key.startsWith('x-')));
+}
+
 function yamlErrorMessage(error: YAMLError): string {
+  if (/call stack/i.test(error.message)) return TOO_DEEP;
   // The problem's path names the key, so the message need not.
   if (error.code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
   return `invalid YAML: ${error.message}`;

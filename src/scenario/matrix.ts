@@ -3,6 +3,7 @@
  * one variant per combination, named `<name> connections=1 pipelining=4`.
  */
 import { didYouMean } from './did-you-mean.js';
+import { LIMITS } from './limits.js';
 import { variantSchemas, type Variant } from './schema.js';
 import { validate } from './validate.js';
 import { formatPath, type Finding, type YamlPath } from './yaml-locations.js';
@@ -26,6 +27,47 @@ type PlainObject = Record<string, unknown>;
 
 function isPlainObject(value: unknown): value is PlainObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Expands every variant as written in the file, refusing (before building any of them) the
+ * variant that would take the scenario past LIMITS.variants: five matrix keys of 100 values
+ * are ten billion variants, which would exhaust memory long before anything said so.
+ */
+export function expandVariants(written: readonly unknown[]): Expansion {
+  const expansion: Expansion = { variants: [], findings: [] };
+  let total = 0;
+  written.forEach((variant, index) => {
+    const count = variantCount(variant);
+    total += count;
+    if (total > LIMITS.variants) {
+      if (total - count <= LIMITS.variants) expansion.findings.push(tooManyVariants(variant, index, count, total));
+      return;
+    }
+    const one = expandVariant(variant, index);
+    expansion.variants.push(...one.variants);
+    expansion.findings.push(...one.findings);
+  });
+  return expansion;
+}
+
+/** How many variants `written` expands into: the product of its matrix's value counts. */
+function variantCount(written: unknown): number {
+  if (!isPlainObject(written) || !isPlainObject(written.matrix)) return 1;
+  return Object.values(written.matrix).reduce<number>((product, values) => product * (Array.isArray(values) ? Math.max(values.length, 1) : 1), 1);
+}
+
+function tooManyVariants(written: unknown, index: number, count: number, total: number): Finding {
+  const hasMatrix = isPlainObject(written) && written.matrix !== undefined;
+  const big = (n: number) => (n < 1e15 ? String(n) : n.toExponential(1));
+  return {
+    path: hasMatrix ? ['variants', index, 'matrix'] : ['variants', index],
+    atKey: hasMatrix,
+    message: hasMatrix
+      ? `this matrix expands to ${big(count)} variants, ${big(total)} in all with the variants before it; a scenario may have at most ${LIMITS.variants}`
+      : `this is variant ${big(total)} (matrices expanded); a scenario may have at most ${LIMITS.variants}`,
+    hint: 'split the scenario, or vary fewer settings at once',
+  };
 }
 
 /**
@@ -57,6 +99,20 @@ export function expandVariant(written: unknown, index: number): Expansion {
         const hint = didYouMean(key, variable);
         return hint === undefined ? finding : { ...finding, hint };
       }),
+    };
+  }
+
+  // A key beside the matrix and in it: the matrix would silently win, so say which to remove.
+  const both = axes.filter(([key]) => Object.hasOwn(fields, key));
+  if (both.length > 0) {
+    return {
+      variants: [],
+      findings: both.map(([key]) => ({
+        path: [...variantPath, 'matrix', key],
+        atKey: true,
+        message: `${key} is set both beside the matrix (${formatPath([...variantPath, key])}) and in it`,
+        hint: 'remove one: the matrix would override the value beside it',
+      })),
     };
   }
 

@@ -5,7 +5,7 @@
  * supplied it. This makes "the same scenario with 30 % more latency" one flag, for CI
  * experiments and the gate's own tests.
  */
-import { parse, type Document } from 'yaml';
+import { isSeq, parse, type Document } from 'yaml';
 import { PoolbenchError, type ScenarioProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatPath, type Finding, type YamlPath } from './yaml-locations.js';
@@ -37,6 +37,7 @@ export function parseOverride(text: string): Override {
 
 export function applyOverrides(doc: Document, overrides: readonly Override[]): void {
   for (const override of overrides) {
+    checkListIndices(doc, override);
     try {
       doc.setIn(override.path, doc.createNode(override.value));
     } catch {
@@ -50,11 +51,34 @@ export function applyOverrides(doc: Document, overrides: readonly Override[]): v
   }
 }
 
-/** A problem in an overridden value, reported against its `--set`: the file never said it. */
-export function problemFromOverride(finding: Finding, overrides: readonly Override[]): ScenarioProblem | undefined {
-  const source = [...overrides].reverse().find((o) => o.path.every((segment, i) => String(finding.path[i]) === String(segment)));
+/**
+ * A list is indexed from 0 up to its length (which appends): yaml would otherwise fill a gap
+ * with empty items, or take `-1` as a map key of a list.
+ */
+function checkListIndices(doc: Document, override: Override): void {
+  override.path.forEach((segment, depth) => {
+    const list = doc.getIn(override.path.slice(0, depth), true);
+    if (!isSeq(list)) return;
+    const listPath = formatPath(override.path.slice(0, depth));
+    const fail = (message: string) => new PoolbenchError(`--set ${override.text}: ${message}`, { code: 'POOLBENCH_INVALID_OVERRIDE', exitCode: ExitCode.InvalidInput, hint: 'list items are numbered from 0: variants.0 is the first variant' });
+    if (typeof segment !== 'number') throw fail(`${listPath} is a list, so ${JSON.stringify(segment)} is not one of its items`);
+    if (segment > list.items.length) throw fail(`${listPath} has ${list.items.length} item${list.items.length === 1 ? '' : 's'}, so there is no ${formatPath(override.path.slice(0, depth + 1))}`);
+  });
+}
+
+/**
+ * A problem in an overridden value, reported against its `--set`: the file never said it.
+ * That is a problem at or below an override's path, or above it at a key the file does not
+ * hold (`--set foo.bar=1` makes a key `foo`, which is unknown). `inFile` says what the file holds.
+ */
+export function problemFromOverride(finding: Finding, overrides: readonly Override[], inFile: (path: YamlPath) => boolean = () => true): ScenarioProblem | undefined {
+  const startsWith = (path: YamlPath, prefix: YamlPath) => prefix.length <= path.length && prefix.every((segment, i) => String(path[i]) === String(segment));
+  const madeBy = (o: Override) => startsWith(finding.path, o.path) || (startsWith(o.path, finding.path) && !inFile(finding.path));
+  const source = [...overrides].reverse().find(madeBy);
   if (!source) return undefined; // the last --set of a path wins, as it does when applied
-  const problem: ScenarioProblem = { file: `--set ${source.text}`, line: 0, col: 0, path: formatPath(finding.path), message: finding.message };
+  // A key the override made is named by the override's text, so the path would only repeat it.
+  const path = finding.atKey ? '' : formatPath(finding.path);
+  const problem: ScenarioProblem = { file: `--set ${source.text}`, line: 0, col: 0, path, message: finding.message };
   if (finding.hint !== undefined) problem.hint = finding.hint;
   return problem;
 }

@@ -5,80 +5,15 @@
  * (`npm run schema`), so completion and validation can never disagree.
  *
  * Durations and sizes are accepted as numbers (milliseconds, bytes) or human strings
- * (`250ms`, `64kb`) and come out of the schema as numbers of milliseconds and bytes.
+ * (`250ms`, `64kb`) and come out of the schema as numbers of milliseconds and bytes. Every
+ * number has an upper bound (limits.ts: the bounded types and their limits, in one place).
  */
 import { z } from 'zod';
 import { describeValue } from './describe-value.js';
-import { parseDuration, parseSize } from './units.js';
+import { duration, formatLimitDuration, formatLimitSize, LIMITS, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, share, size } from './limits.js';
 import { parseSlo, type Slo } from '../plan/slo.js';
 import { parseThreshold } from '../gate/threshold.js';
 import { whyProxyCannotApply } from '../proxy/applicable-faults.js';
-
-interface QuantityKind {
-  parse(value: string | number): number | undefined;
-  /** e.g. `expected a duration such as 250ms, 30s or 1m` */
-  expected: string;
-  /** The smallest value allowed, and how to say that a value is below it. */
-  min: number;
-  belowMin(value: number): string;
-  describe: string;
-}
-
-/** A number or a human string (`250ms`, `64kb`), parsed to a number by `kind.parse`. */
-function quantity(kind: QuantityKind) {
-  return z
-    .union([z.number(), z.string()], { error: (issue) => `${kind.expected}, but found ${describeValue(issue.input)}` })
-    .transform((value, ctx) => {
-      const parsed = kind.parse(value);
-      if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${kind.expected}, but found ${describeValue(value)}` });
-        return z.NEVER;
-      }
-      if (parsed < kind.min) {
-        ctx.addIssue({ code: 'custom', message: kind.belowMin(parsed) });
-        return z.NEVER;
-      }
-      return parsed;
-    })
-    .describe(kind.describe);
-}
-
-/** A duration in milliseconds; `min` is inclusive, in ms. */
-export function duration(min = 0) {
-  return quantity({
-    parse: parseDuration,
-    expected: 'expected a duration such as 250ms, 30s or 1m',
-    min,
-    belowMin: (ms) => `the duration must be at least ${min}ms, but is ${ms}ms`,
-    describe: 'a duration: a number of milliseconds, or a string such as 250ms, 30s, 1m',
-  });
-}
-
-/** A size in bytes. */
-export function size() {
-  return quantity({
-    parse: parseSize,
-    expected: 'expected a size such as 512b, 64kb or 1mb',
-    min: 0,
-    belowMin: (bytes) => `the size must not be negative, but is ${bytes} bytes`,
-    describe: 'a size: a number of bytes, or a string such as 512b, 64kb, 1mb (1kb = 1024 bytes)',
-  });
-}
-
-/** A share: a percentage (`25%`) or a fraction (0.25); comes out as a fraction. */
-function share() {
-  return quantity({
-    parse: (value) => {
-      if (typeof value === 'number') return value;
-      const percent = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/.exec(value);
-      return percent ? Number(percent[1]) / 100 : undefined;
-    },
-    expected: 'expected a percentage such as 1% or 25%, or a fraction such as 0.25',
-    min: 0,
-    belowMin: (fraction) => `the share must not be negative, but is ${fraction}`,
-    describe: 'a share: a percentage such as 25%, or a fraction such as 0.25',
-  });
-}
 
 /** Threshold expressions, kept as written (reports quote them); each is checked where it stands. */
 function thresholds(appliesTo: string) {
@@ -89,21 +24,27 @@ function thresholds(appliesTo: string) {
   return z.array(expression).optional().describe(`checks on ${appliesTo}'s figures, e.g. ['p99 < 50ms', 'errors < 0.1%', 'p50 vs baseline < -30%']; a failed one exits with code 99`);
 }
 
-const positiveInt = () => z.number().int().positive();
-const nonNegativeInt = () => z.number().int().nonnegative();
+
+/** Header names and values, as sent: bounded in number and length. */
+function headers() {
+  return z
+    .record(z.string().max(LIMITS.headerName), z.string().max(LIMITS.text))
+    .refine((map) => Object.keys(map).length <= LIMITS.headers, { error: (issue) => `must have at most ${LIMITS.headers} headers, but has ${Object.keys(issue.input as object).length}` })
+    .meta({ maxProperties: LIMITS.headers });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Upstream: the bundled fake server and its network model
 
 export const LatencySchema = z.union([
-  duration(),
-  z.strictObject({ distribution: z.literal('fixed'), value: duration() }),
+  duration(0, LIMITS.timeout),
+  z.strictObject({ distribution: z.literal('fixed'), value: duration(0, LIMITS.timeout) }),
   z
-    .strictObject({ distribution: z.literal('uniform'), min: duration(), max: duration() })
+    .strictObject({ distribution: z.literal('uniform'), min: duration(0, LIMITS.timeout), max: duration(0, LIMITS.timeout) })
     .refine((u) => u.max >= u.min, { path: ['max'], error: 'max must not be below min' }),
-  z.strictObject({ distribution: z.literal('normal'), mean: duration(), stdev: duration() }),
+  z.strictObject({ distribution: z.literal('normal'), mean: duration(0, LIMITS.timeout), stdev: duration(0, LIMITS.timeout) }),
   z
-    .strictObject({ distribution: z.literal('lognormal'), p50: duration(0.001), p99: duration(0.001) })
+    .strictObject({ distribution: z.literal('lognormal'), p50: duration(0.001, LIMITS.timeout), p99: duration(0.001, LIMITS.timeout) })
     .refine((l) => l.p99 >= l.p50, { path: ['p99'], error: 'p99 must not be below p50' }),
 ], { error: (issue) => `expected a duration, or a map with distribution fixed, uniform, normal or lognormal, but found ${describeValue(issue.input)}` });
 /** A latency in ms, or a distribution of them; a bare duration means `fixed`. */
@@ -111,7 +52,7 @@ export type LatencyModel = z.output<typeof LatencySchema>;
 
 export const RouteSchema = z.strictObject({
   path: z.string().startsWith('/', 'the path must start with /').describe('matched exactly against the request path, query string left out'),
-  weight: z.number().positive().describe('share of the requests the load sends to this path, relative to the other routes'),
+  weight: positiveNumber(LIMITS.weight).describe('share of the requests the load sends to this path, relative to the other routes'),
   latency: LatencySchema.describe('server think time for this path, on top of the network model'),
   status: z.number().int().min(100).max(599).optional().describe('default: upstream.response.status'),
   bodySize: size().optional().describe('default: upstream.response.bodySize'),
@@ -127,8 +68,8 @@ export type FaultMoment = (typeof FAULT_MOMENTS)[number];
 
 export const TriggerSchema = z.strictObject({
   on: z.enum(FAULT_MOMENTS).optional().describe('accept: when a connection is accepted; request: when a request arrives; idle: when a connection has been idle for `idle`. Default: idle when `idle` is given, else the fault\'s first moment'),
-  nth: positiveInt().optional().describe('only the Nth request of each connection (on: request)'),
-  idle: duration(1).optional().describe('how long a connection must have been idle (on: idle)'),
+  nth: positiveInt(LIMITS.requests).optional().describe('only the Nth request of each connection (on: request)'),
+  idle: duration(1, LIMITS.timeout).optional().describe('how long a connection must have been idle (on: idle)'),
   probability: z.number().min(0).max(1).default(1).describe('chance that the fault strikes when the rest of the trigger matches'),
   at: duration().optional().describe('start of the window the fault is active in, from the start of each variant\'s measured window'),
   for: duration(1).optional().describe('length of that window; default: to the end of the variant'),
@@ -141,7 +82,7 @@ const hint = z.boolean().optional().describe('true: send `Keep-Alive: timeout=` 
 /** One schema per fault type; `type` picks it. */
 export const FaultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('idle_close'), trigger, hint }).describe('closes a connection with FIN once it has been idle for trigger.idle'),
-  z.strictObject({ type: z.literal('close_after_response'), trigger, delay: duration().default(0).describe('time between the response and the FIN'), hint }).describe('answers keep-alive, then closes the connection `delay` later: the keep-alive race'),
+  z.strictObject({ type: z.literal('close_after_response'), trigger, delay: duration(0, LIMITS.timeout).default(0).describe('time between the response and the FIN'), hint }).describe('answers keep-alive, then closes the connection `delay` later: the keep-alive race'),
   z.strictObject({ type: z.literal('reset'), trigger }).describe('resets the connection (RST): on accept, in flight (on: request) or idle'),
   z.strictObject({ type: z.literal('empty_response'), trigger }).describe('closes the connection (FIN) without answering the request'),
   z.strictObject({ type: z.literal('malformed'), trigger }).describe('answers bytes that are not HTTP, then closes'),
@@ -152,7 +93,7 @@ export const FaultSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('conn_limit'),
     trigger,
-    max: positiveInt().describe('connections open at once'),
+    max: positiveInt(LIMITS.connections).describe('connections open at once'),
     action: z.enum(['close', 'reset', '503']).default('close').describe('what happens to connections beyond max'),
   }).describe('accepts at most `max` connections at once'),
   z.strictObject({
@@ -163,13 +104,13 @@ export const FaultSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('tls_cost'),
     trigger,
-    handshakeDelay: duration().default(0).describe('extra server time per full handshake, e.g. for a large key'),
+    handshakeDelay: duration(0, LIMITS.timeout).default(0).describe('extra server time per full handshake, e.g. for a large key'),
   }).describe('https: no session resumption (tickets are rotated), every handshake is a full one'),
   z.strictObject({
     type: z.literal('http_error'),
     trigger,
     status: z.number().int().min(400).max(599).default(503),
-    retryAfter: duration().optional().describe('send `Retry-After` with this many seconds'),
+    retryAfter: duration(0, LIMITS.timeout).optional().describe('send `Retry-After` with this many seconds'),
   }).describe('answers an error status instead of the response'),
   z.strictObject({ type: z.literal('h2_refuse_stream'), trigger }).describe('HTTP/2 (protocol h2, h2c): resets the stream with RST_STREAM REFUSED_STREAM, which tells the client it was not processed'),
 ]).superRefine((fault, ctx) => {
@@ -238,8 +179,8 @@ export type DeployConfig = z.output<typeof DeploySchema>;
 export const UpstreamSchema = z
   .strictObject({
     protocol: z.enum(['http', 'https', 'h2', 'h2c']).default('http').describe('http; https with the test certificate in fixtures/tls; h2: HTTP/2 over TLS (ALPN h2, falling back to http/1.1); h2c: cleartext HTTP/2'),
-    rtt: duration().default(0).describe('simulated network round-trip time; a fresh connection costs one extra RTT, a TLS handshake its real round trips'),
-    jitter: duration().default(0).describe('uniform random extra delay, 0..jitter, added to each simulated round trip'),
+    rtt: duration(0, LIMITS.rtt).default(0).describe('simulated network round-trip time; a fresh connection costs one extra RTT, a TLS handshake its real round trips'),
+    jitter: duration(0, LIMITS.rtt).default(0).describe('uniform random extra delay, 0..jitter, added to each simulated round trip'),
     tls: z
       .strictObject({
         version: z.enum(['1.2', '1.3']).default('1.3').describe('TLS 1.3 handshakes cost 1 RTT, TLS 1.2 handshakes 2'),
@@ -250,35 +191,42 @@ export const UpstreamSchema = z
       .strictObject({
         status: z.number().int().min(100).max(599).default(200),
         bodySize: size().default(0),
-        headers: z.record(z.string(), z.string()).default({}),
+        headers: headers().default({}),
       })
       .default({ status: 200, bodySize: 0, headers: {} }),
     latency: LatencySchema.default(0).describe('server think time per request, on top of the network model'),
     keepAlive: z
       .strictObject({
-        timeout: duration().default(5000).describe('the server closes a keep-alive connection idle this long (FIN)'),
+        timeout: duration(0, LIMITS.timeout).default(5000).describe('the server closes a keep-alive connection idle this long (FIN)'),
         hint: z.boolean().default(true).describe('send `Keep-Alive: timeout=N` so clients can close first'),
-        maxRequests: nonNegativeInt().default(0).describe('requests per connection before the server closes it; 0 = no limit'),
+        maxRequests: nonNegativeInt(LIMITS.requests).default(0).describe('requests per connection before the server closes it; 0 = no limit'),
       })
       .default({ timeout: 5000, hint: true, maxRequests: 0 }),
-    maxConnections: nonNegativeInt().default(0).describe('connections accepted at once; beyond that, new ones are closed; 0 = no limit'),
+    maxConnections: nonNegativeInt(LIMITS.connections).default(0).describe('connections accepted at once; beyond that, new ones are closed; 0 = no limit'),
     h2: z
       .strictObject({
-        maxConcurrentStreams: positiveInt().default(100).describe('SETTINGS_MAX_CONCURRENT_STREAMS the server announces: streams one session may have open at once'),
+        maxConcurrentStreams: positiveInt(LIMITS.streams).default(100).describe('SETTINGS_MAX_CONCURRENT_STREAMS the server announces: streams one session may have open at once'),
       })
       .default({ maxConcurrentStreams: 100 })
       .describe('HTTP/2 settings, for protocol h2 and h2c'),
     routes: z
       .array(RouteSchema)
       .min(1, 'give at least one route, or leave routes out')
+      .max(LIMITS.routes)
       .optional()
       .describe('per-path response models; the load picks a path per request by weight. Other paths get `response` and `latency`'),
-    faults: z.array(FaultSchema).default([]).describe('faults injected into connections; see the README for each one\'s symptom'),
-    instances: positiveInt().default(1).describe('upstream processes, each on its own port; clients spread their requests over them'),
+    faults: z.array(FaultSchema).max(LIMITS.faults).default([]).describe('faults injected into connections; see the README for each one\'s symptom'),
+    instances: positiveInt(LIMITS.processes).default(1).describe('upstream processes, each on its own port; clients spread their requests over them'),
     deploy: DeploySchema.optional().describe('a rolling deploy over the instances, one at a time'),
-    workers: positiveInt().default(1).describe('server processes per instance, sharing its port (node:cluster, round-robin over connections); counters are summed'),
+    workers: positiveInt(LIMITS.processes).default(1).describe('server processes per instance, sharing its port (node:cluster, round-robin over connections); counters are summed'),
   })
   .superRefine((upstream, ctx) => {
+    // Each instance × worker is a process of its own.
+    const processes = upstream.instances * upstream.workers;
+    if (processes > LIMITS.processes) ctx.addIssue({ code: 'custom', path: ['workers'], message: `instances × workers must be at most ${LIMITS.processes} processes, but is ${processes}` });
+    // The upstream keeps every body in memory.
+    const bodies = upstream.response.bodySize + (upstream.routes ?? []).reduce((sum, route) => sum + (route.bodySize ?? 0), 0);
+    if (bodies > LIMITS.totalBodySize) ctx.addIssue({ code: 'custom', path: upstream.routes ? ['routes'] : ['response', 'bodySize'], message: `the response bodies must add up to at most ${formatLimitSize(LIMITS.totalBodySize)}, but add up to ${formatLimitSize(bodies)}` });
     const http2 = upstream.protocol === 'h2' || upstream.protocol === 'h2c';
     upstream.faults.forEach((fault, index) => {
       const problem =
@@ -294,37 +242,46 @@ export type UpstreamConfig = z.output<typeof UpstreamSchema>;
 // Load
 
 export const LoadSchema = z.strictObject({
-  concurrency: positiveInt().default(10).describe('requests in flight at once (closed model: each worker sends its next request when the last one ends)'),
+  concurrency: positiveInt(LIMITS.connections).default(10).describe('requests in flight at once (closed model: each worker sends its next request when the last one ends)'),
   duration: duration(1).optional().describe('how long to measure each variant; the default is 10s unless `requests` is given'),
-  requests: positiveInt().optional().describe('stop each variant after this many requests'),
+  requests: positiveInt(LIMITS.requests).optional().describe('stop each variant after this many requests'),
   warmup: duration().default(0).describe('load sent before measuring starts, excluded from the figures'),
   model: z.enum(['closed', 'open']).default('closed').describe('closed: `concurrency` workers send back to back; open: requests start at a constant arrival `rate`, whatever the responses do'),
-  rate: z.number().positive().optional().describe('open model: requests started per second (the first stage starts from it; default 0 with stages)'),
-  maxInFlight: positiveInt().default(1000).describe('open model: requests in flight at most; later ones wait, and the wait counts in their latency'),
+  rate: positiveNumber(LIMITS.rate).optional().describe('open model: requests started per second (the first stage starts from it; default 0 with stages)'),
+  maxInFlight: positiveInt(LIMITS.inFlight).default(1000).describe('open model: requests in flight at most; later ones wait, and the wait counts in their latency'),
   stages: z
-    .array(z.strictObject({ duration: duration(1), target: z.number().nonnegative().describe('rate (open) or concurrency (closed) reached at the end of the stage') }))
+    .array(z.strictObject({ duration: duration(1), target: nonNegativeNumber(LIMITS.rate).describe('rate (open) or concurrency (closed) reached at the end of the stage') }))
     .min(1, 'stages needs at least one stage')
+    .max(LIMITS.stages)
     .optional()
     .describe('ramps: each stage moves the rate (open) or concurrency (closed) linearly to its target; the measured duration is their sum'),
-  workers: positiveInt().default(1).describe('generator worker threads; the concurrency (closed) or rate (open) and the request budget are split over them, results merged losslessly'),
+  workers: positiveInt(LIMITS.processes).default(1).describe('generator worker threads; the concurrency (closed) or rate (open) and the request budget are split over them, results merged losslessly'),
   idleGap: LatencySchema.optional().describe('closed model: a pause between the end of a request and the next one of the same worker'),
   saturation: z
     .strictObject({
       minRateRatio: z.number().min(0).max(1).default(0.95).describe('flag a variant whose achieved rate is below this share of the target rate'),
-      maxLoopDelay: duration().default(50).describe("flag a variant whose generator event-loop delay p99 is above this"),
+      maxLoopDelay: duration(0, LIMITS.timeout).default(50).describe("flag a variant whose generator event-loop delay p99 is above this"),
     })
     .default({ minRateRatio: 0.95, maxLoopDelay: 50 }),
 })
   .refine((l) => l.model !== 'open' || l.rate !== undefined || l.stages !== undefined, { path: ['rate'], error: 'the open model needs a rate (or stages)' })
   .refine((l) => l.model !== 'open' || l.idleGap === undefined, { path: ['idleGap'], error: 'idleGap applies to the closed model only; the open model schedules by rate' })
-  .refine((l) => l.stages === undefined || l.duration === undefined, { path: ['duration'], error: 'give either duration or stages: with stages the duration is their sum' });
+  .refine((l) => l.stages === undefined || l.duration === undefined, { path: ['duration'], error: 'give either duration or stages: with stages the duration is their sum' })
+  .superRefine((l, ctx) => {
+    const total = l.stages?.reduce((sum, stage) => sum + stage.duration, 0) ?? 0;
+    if (total > LIMITS.duration) ctx.addIssue({ code: 'custom', path: ['stages'], message: `the stages must add up to at most ${formatLimitDuration(LIMITS.duration)}, but add up to ${formatLimitDuration(total)}` });
+    // A closed-model target is a number of workers, each holding a request in flight.
+    l.stages?.forEach((stage, index) => {
+      if (l.model === 'closed' && stage.target > LIMITS.connections) ctx.addIssue({ code: 'custom', path: ['stages', index, 'target'], message: `a closed-model target is a concurrency: must be at most ${LIMITS.connections}, but is ${stage.target}` });
+    });
+  });
 export type LoadConfig = z.output<typeof LoadSchema>;
 
 export const RequestSchema = z.strictObject({
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
   path: z.string().startsWith('/', 'the path must start with /').default('/'),
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
+  headers: headers().default({}),
+  body: z.string().max(LIMITS.text).optional(),
 });
 export type RequestConfig = z.output<typeof RequestSchema>;
 
@@ -333,15 +290,16 @@ export type RequestConfig = z.output<typeof RequestSchema>;
 
 const matrix = z
   .record(z.string(), z.array(z.unknown()).min(1, 'a matrix entry needs at least one value'))
+  .refine((axes) => Object.keys(axes).length > 0, 'the matrix is empty: give at least one key and its values, e.g. {connections: [1, 10]}, or remove it')
   .optional()
   .describe('expands this variant into one per combination of values, e.g. {connections: [1, 10, 50]}');
 
 /** Retries, with undici's option names: undici uses its RetryAgent, node-http and fetch poolbench's wrapper. */
 export const RetrySchema = z.strictObject({
-  maxRetries: nonNegativeInt().default(2).describe('retries after the first attempt'),
-  minTimeout: duration().default(100).describe('wait before the first retry'),
-  maxTimeout: duration().default(2000).describe('cap on the wait between retries'),
-  timeoutFactor: z.number().min(1).default(2).describe('each wait is the previous one times this'),
+  maxRetries: nonNegativeInt(LIMITS.retries).default(2).describe('retries after the first attempt'),
+  minTimeout: duration(0, LIMITS.timeout).default(100).describe('wait before the first retry'),
+  maxTimeout: duration(0, LIMITS.timeout).default(2000).describe('cap on the wait between retries'),
+  timeoutFactor: z.number().min(1).max(LIMITS.timeoutFactor).default(2).describe('each wait is the previous one times this'),
   retryAfter: z.boolean().default(true).describe('wait as long as a `Retry-After` header says (capped by maxTimeout)'),
   statusCodes: z.array(z.number().int().min(400).max(599)).default([500, 502, 503, 504, 429]).describe('statuses that are retried'),
   errorCodes: z.array(z.string()).default(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']).describe('error codes that are retried'),
@@ -358,36 +316,36 @@ const named = {
 /** Every client poolbench sends requests through; not autocannon, which drives its own sockets. */
 const common = {
   ...named,
-  requestTimeout: duration(1).optional().describe('deadline for a whole request, retries included (aborts it)'),
+  requestTimeout: duration(1, LIMITS.timeout).optional().describe('deadline for a whole request, retries included (aborts it)'),
   retry: RetrySchema.optional().describe('retry idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE) that failed with one of errorCodes or statusCodes'),
 };
 
 /** undici and node-http: several independent pools, as many small instances of a service each have their own. */
-const pools = positiveInt().optional().describe('independent pools with these settings (each its own undici Pool / node Agent, as each instance of a serverless function has its own); requests go to them round robin and connections are counted over all. Default 1');
+const pools = positiveInt(LIMITS.pools).optional().describe('independent pools with these settings (each its own undici Pool / node Agent, as each instance of a serverless function has its own); requests go to them round robin and connections are counted over all. Default 1');
 
 export const UndiciVariantSchema = z.strictObject({
   ...common,
   pools,
   client: z.literal('undici'),
-  connections: positiveInt().optional().describe('pool size; absent means unlimited, as undici'),
-  pipelining: positiveInt().default(1).describe('requests sent on one connection before responses arrive (HTTP/1.1 pipelining)'),
-  keepAliveTimeout: duration(1).optional().describe('idle time before the client closes a connection (undici default 4s)'),
-  keepAliveMaxTimeout: duration(1).optional().describe('cap on the server-hinted keep-alive timeout (undici default 600s)'),
-  connectTimeout: duration(1).optional().describe('TCP+TLS connect timeout (undici default 10s)'),
-  headersTimeout: duration(1).optional().describe('time to the response headers (undici default 300s)'),
-  bodyTimeout: duration(1).optional().describe('idle time between body chunks (undici default 300s)'),
+  connections: positiveInt(LIMITS.connections).optional().describe('pool size; absent means unlimited, as undici'),
+  pipelining: positiveInt(LIMITS.pipelining).default(1).describe('requests sent on one connection before responses arrive (HTTP/1.1 pipelining)'),
+  keepAliveTimeout: duration(1, LIMITS.timeout).optional().describe('idle time before the client closes a connection (undici default 4s)'),
+  keepAliveMaxTimeout: duration(1, LIMITS.timeout).optional().describe('cap on the server-hinted keep-alive timeout (undici default 600s)'),
+  connectTimeout: duration(1, LIMITS.timeout).optional().describe('TCP+TLS connect timeout (undici default 10s)'),
+  headersTimeout: duration(1, LIMITS.timeout).optional().describe('time to the response headers (undici default 300s)'),
+  bodyTimeout: duration(1, LIMITS.timeout).optional().describe('idle time between body chunks (undici default 300s)'),
   blocking: z.boolean().optional().describe("undici's request option: true (its default for GET) sends nothing behind a request on its connection until that request's response headers arrive, so pipelining > 1 pipelines nothing; false pipelines for real"),
   protocol: z.enum(['h1', 'h2']).default('h1').describe('h2: allowH2 over TLS (ALPN), useH2c over cleartext; streams multiplex only with pipelining > 1'),
-  maxConcurrentStreams: positiveInt().optional().describe('HTTP/2 streams per connection (undici default 100; the server\'s SETTINGS may lower it)'),
+  maxConcurrentStreams: positiveInt(LIMITS.streams).optional().describe('HTTP/2 streams per connection (undici default 100; the server\'s SETTINGS may lower it)'),
 });
 
 export const NodeHttpVariantSchema = z.strictObject({
   ...common,
   client: z.literal('node-http'),
   pools,
-  maxSockets: positiveInt().optional().describe('sockets per origin; absent means unlimited, as node:http'),
-  maxFreeSockets: positiveInt().optional().describe('idle sockets kept per origin (node default 256)'),
-  timeout: duration(1).optional().describe('socket idle timeout'),
+  maxSockets: positiveInt(LIMITS.connections).optional().describe('sockets per origin; absent means unlimited, as node:http'),
+  maxFreeSockets: positiveInt(LIMITS.connections).optional().describe('idle sockets kept per origin (node default 256)'),
+  timeout: duration(1, LIMITS.timeout).optional().describe('socket idle timeout'),
   scheduling: z.enum(['lifo', 'fifo']).optional().describe('which free socket is reused first (node default lifo)'),
 });
 
@@ -395,8 +353,8 @@ export const NodeHttp2VariantSchema = z.strictObject({
   ...common,
   client: z.literal('node-http2'),
   keepAlive: z.literal(true, { error: 'node-http2 sessions always stay open; remove keepAlive: false' }).default(true),
-  sessions: positiveInt().default(1).describe('HTTP/2 sessions (connections) open at once'),
-  maxStreamsPerSession: positiveInt().default(100).describe('streams in flight per session; the server\'s SETTINGS may lower it'),
+  sessions: positiveInt(LIMITS.connections).default(1).describe('HTTP/2 sessions (connections) open at once'),
+  maxStreamsPerSession: positiveInt(LIMITS.streams).default(100).describe('streams in flight per session; the server\'s SETTINGS may lower it'),
 });
 
 export const FetchVariantSchema = z.strictObject({
@@ -407,9 +365,9 @@ export const FetchVariantSchema = z.strictObject({
 export const AutocannonVariantSchema = z.strictObject({
   ...named,
   client: z.literal('autocannon'),
-  connections: positiveInt().default(10).describe('connections autocannon keeps open (keep-alive is always on)'),
-  pipelining: positiveInt().default(1).describe('requests in flight per connection'),
-  rate: z.number().positive().optional().describe('requests per second over all connections; absent: as fast as possible'),
+  connections: positiveInt(LIMITS.connections).default(10).describe('connections autocannon keeps open (keep-alive is always on)'),
+  pipelining: positiveInt(LIMITS.pipelining).default(1).describe('requests in flight per connection'),
+  rate: positiveNumber(LIMITS.rate).optional().describe('requests per second over all connections; absent: as fast as possible'),
 });
 
 export const VariantSchema = z.discriminatedUnion('client', [UndiciVariantSchema, NodeHttpVariantSchema, NodeHttp2VariantSchema, FetchVariantSchema, AutocannonVariantSchema]);
@@ -447,18 +405,18 @@ const SloSchema = z.string().transform((text, ctx): Slo => {
 export const PlanSchema = z.strictObject({
   slo: z.union([SloSchema.transform((slo) => [slo]), z.array(SloSchema).min(1)]).describe('latency objective(s) every accepted step must meet, e.g. "p99 < 200ms"'),
   errorBudget: share().default(0.01).describe('share of requests that may fail (transport error or 4xx/5xx) in an accepted step'),
-  targetRate: z.number().positive().describe('requests per second one instance of the calling service must carry'),
-  headroom: share().default(0.25).describe('the pool is sized for targetRate × (1 + headroom)'),
-  instances: positiveInt().default(1).describe('instances of the calling service, each with its own pool: the fleet opens instances × pool size connections'),
-  connectionLimit: nonNegativeInt().optional().describe("the upstream's limit on connections open at once (default: upstream.maxConnections; 0 = none)"),
-  connections: z.array(positiveInt()).min(1).transform((sizes) => [...new Set(sizes)].sort((a, b) => a - b)).optional().describe('pool sizes tried at the target rate, smallest first (default 1, 2, 4 … 256)'),
-  refine: nonNegativeInt().default(3).describe('extra steps bisecting between the largest failing and the smallest passing pool size'),
-  rates: z.array(z.number().positive()).min(1).transform((rates) => [...new Set(rates)].sort((a, b) => a - b)).optional().describe('offered rates swept at the recommended pool size (default: 25 % to 400 % of targetRate)'),
-  step: duration(100).default(3000).describe('measured time of each step; the confirmation run takes twice as long'),
-  warmup: duration().default(1000).describe('load before each step, excluded from its figures'),
+  targetRate: positiveNumber(LIMITS.rate).describe('requests per second one instance of the calling service must carry'),
+  headroom: share(10).default(0.25).describe('the pool is sized for targetRate × (1 + headroom)'),
+  instances: positiveInt(LIMITS.fleet).default(1).describe('instances of the calling service, each with its own pool: the fleet opens instances × pool size connections'),
+  connectionLimit: nonNegativeInt(LIMITS.connectionLimit).optional().describe("the upstream's limit on connections open at once (default: upstream.maxConnections; 0 = none)"),
+  connections: z.array(positiveInt(LIMITS.connections)).min(1).max(LIMITS.planSteps).transform((sizes) => [...new Set(sizes)].sort((a, b) => a - b)).optional().describe('pool sizes tried at the target rate, smallest first (default 1, 2, 4 … 256)'),
+  refine: nonNegativeInt(LIMITS.planSteps).default(3).describe('extra steps bisecting between the largest failing and the smallest passing pool size'),
+  rates: z.array(positiveNumber(LIMITS.rate)).min(1).max(LIMITS.planSteps).transform((rates) => [...new Set(rates)].sort((a, b) => a - b)).optional().describe('offered rates swept at the recommended pool size (default: 25 % to 400 % of targetRate)'),
+  step: duration(100, LIMITS.timeout).default(3000).describe('measured time of each step; the confirmation run takes twice as long'),
+  warmup: duration(0, LIMITS.timeout).default(1000).describe('load before each step, excluded from its figures'),
   targetSafety: z
     .strictObject({
-      maxRate: z.number().positive().default(50).describe('highest rate a plan may send to a real `target`'),
+      maxRate: positiveNumber(LIMITS.rate).default(50).describe('highest rate a plan may send to a real `target`'),
       maxDuration: duration(1).default(60_000).describe('longest load time (all steps, warm-ups included) a plan may spend on a real `target`'),
     })
     .default({ maxRate: 50, maxDuration: 60_000 })
@@ -474,7 +432,7 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().optional(),
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
   target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
-  faults: z.array(ProxyFaultSchema).optional().describe('with target: connection-level faults applied by the fault proxy, which poolbench runs in front of the target (http:// only)'),
+  faults: z.array(ProxyFaultSchema).max(LIMITS.faults).optional().describe('with target: connection-level faults applied by the fault proxy, which poolbench runs in front of the target (http:// only)'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
   load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, workers: 1, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
   variants: z.array(VariantSchema).min(1, 'a scenario needs at least one variant'),

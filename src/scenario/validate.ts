@@ -39,10 +39,13 @@ const humanMessage: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_type':
       return `expected ${typeName(issue.expected)}, ${found}`;
     case 'too_small':
-    case 'too_big':
       if (issue.origin === 'number') return `expected ${numberBound(issue)}, ${found}`;
-      if (issue.origin === 'string' && issue.code === 'too_small' && Number(issue.minimum) === 1) return 'must not be empty';
-      return `expected ${issue.code === 'too_small' ? 'at least' : 'at most'} ${issue.minimum ?? issue.maximum} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';
+      return `expected at least ${issue.minimum} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    case 'too_big':
+      // Upper bounds in k6's phrasing: "must be at most 10000, but is 100000".
+      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${Number(issue.maximum)}, but is ${describeValue(issue.input)}`;
+      return `must have at most ${Number(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}, but has ${lengthOf(issue.input)}`;
     case 'invalid_value':
       return issue.values.length === 1
         ? `expected ${JSON.stringify(issue.values[0])}, ${found}`
@@ -62,16 +65,17 @@ const humanMessage: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** "a positive whole number", "a number between 100 and 599", ... from a number check's bound. */
-function numberBound(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig>): string {
+function lengthOf(value: unknown): number | string {
+  return typeof value === 'string' || Array.isArray(value) ? value.length : 'more';
+}
+
+/** "a positive whole number", "a number of at least 1", ... from a number's lower bound. */
+function numberBound(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooSmall>): string {
   // The issue comes from the bound check; the number schema it belongs to knows about `.int()`.
   const noun = (issue as { schema?: { isInt?: boolean } }).schema?.isInt ? 'whole number' : 'number';
-  if (issue.code === 'too_small') {
-    const min = Number(issue.minimum);
-    if (min === 0) return issue.inclusive ? `zero or a positive ${noun}` : `a positive ${noun}`;
-    return `a ${noun} ${issue.inclusive ? 'of at least' : 'greater than'} ${min}`;
-  }
-  return `a ${noun} ${issue.inclusive ? 'of at most' : 'less than'} ${Number(issue.maximum)}`;
+  const min = Number(issue.minimum);
+  if (min === 0) return issue.inclusive ? `zero or a positive ${noun}` : `a positive ${noun}`;
+  return `a ${noun} ${issue.inclusive ? 'of at least' : 'greater than'} ${min}`;
 }
 
 function findingsFromIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, input: unknown, prefix: YamlPath): Finding[] {

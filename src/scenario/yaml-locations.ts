@@ -2,7 +2,7 @@
  * Where things are in a YAML scenario file: turns a path into the data (`variants[1].name`)
  * into a line and column, so every problem can be reported where the user has to fix it.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ScenarioProblem } from '../errors.js';
 
 /** A path into the parsed data: map keys and list indices. */
@@ -30,6 +30,23 @@ export function formatPath(path: YamlPath): string {
   return text;
 }
 
+/**
+ * A node as written at its place in the text: an alias is not followed, since what it names is
+ * written elsewhere (and may contain the alias: `&a [*a]`).
+ */
+function written(value: unknown): Node | undefined {
+  return isMap(value) || isSeq(value) || isScalar(value) ? value : undefined;
+}
+
+/** `<<`, YAML's merge key: its pairs hold the maps whose keys the map takes in. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.source === '<<';
+}
+
+/** Merges of merges are followed this deep, which no real file reaches (and a cycle stops). */
+const MAX_MERGE_DEPTH = 16;
+const MAX_SHOWN_SEGMENTS = 12;
+
 function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
 }
@@ -55,19 +72,33 @@ export class YamlLocator {
   }
 
   /** A problem at a character offset, as the YAML parser reports its errors. */
-  problemAtOffset(offset: number, message: string): ScenarioProblem {
+  problemAtOffset(offset: number, message: string, hint?: string): ScenarioProblem {
     const { line, col } = this.lineCounter.linePos(offset);
-    return { file: this.file, line, col, path: formatPath(this.pathAt(offset)), message };
+    const path = this.pathAt(offset);
+    // A path through a file nested hundreds deep would be longer than the message.
+    const shown = path.length > MAX_SHOWN_SEGMENTS ? `${formatPath(path.slice(0, MAX_SHOWN_SEGMENTS))}…` : formatPath(path);
+    return { file: this.file, line, col, path: shown, message, ...(hint !== undefined && { hint }) };
+  }
+
+  /** Whether the file itself holds a value at `path` (a `--set` can add ones it does not). */
+  has(path: YamlPath): boolean {
+    const { node, complete } = this.walk(path, false);
+    return complete && node?.range !== undefined;
   }
 
   private nodeAt(path: YamlPath, atKey: boolean): Node | undefined {
+    return this.walk(path, atKey).node;
+  }
+
+  /** The node at `path`, or the deepest one on the way there; `complete` when it is at `path`. */
+  private walk(path: YamlPath, atKey: boolean): { node: Node | undefined; complete: boolean } {
     let found = this.resolve(this.doc.contents);
-    for (let i = 0; i < path.length && found; i++) {
+    for (let i = 0; i < path.length; i++) {
       const segment = path[i];
       let next: unknown;
       if (isMap(found)) {
-        const pair = found.items.find((item) => keyText(item.key) === String(segment));
-        if (!pair) break;
+        const pair = this.findPair(found, String(segment), 0);
+        if (!pair) return { node: found, complete: false };
         // An empty value (`key:`) has no text of its own to point at; its key does.
         const value = this.resolve(pair.value);
         const empty = !value?.range || value.range[0] === value.range[1];
@@ -77,16 +108,34 @@ export class YamlLocator {
         next = found.items[segment];
       }
       const node = this.resolve(next);
-      if (!node) break;
+      if (!node) return { node: found, complete: false };
       found = node;
     }
-    return found;
+    return { node: found, complete: true };
+  }
+
+  /**
+   * The pair for `key` in `map`: its own, else one a merge key (`<<: *base`) brings in, earlier
+   * merges first as YAML says, so a merged value is located where its anchor wrote it.
+   */
+  private findPair(map: YAMLMap, key: string, merges: number): Pair | undefined {
+    const own = map.items.find((item) => !isMergeKey(item.key) && keyText(item.key) === key);
+    if (own || merges > MAX_MERGE_DEPTH) return own;
+    for (const item of map.items.filter((pair) => isMergeKey(pair.key))) {
+      const value = this.resolve(item.value);
+      const sources = isSeq(value) ? value.items.map((source) => this.resolve(source)) : [value];
+      for (const source of sources) {
+        const pair = isMap(source) ? this.findPair(source, key, merges + 1) : undefined;
+        if (pair) return pair;
+      }
+    }
+    return undefined;
   }
 
   /** The path of the innermost key or list item whose text contains `offset`. */
   private pathAt(offset: number): YamlPath {
     const path: (string | number)[] = [];
-    let node = this.resolve(this.doc.contents);
+    let node = written(this.doc.contents);
     const contains = (start?: Node | null, end?: Node | null) => {
       const from = start?.range?.[0];
       const to = (end ?? start)?.range?.[2];
@@ -98,13 +147,13 @@ export class YamlLocator {
         const pair = node.items.find((item) => contains(item.key as Node, item.value as Node));
         if (pair) {
           path.push(keyText(pair.key));
-          next = this.resolve(pair.value);
+          next = written(pair.value);
         }
       } else if (isSeq(node)) {
         const index = node.items.findIndex((item) => contains(item as Node));
         if (index >= 0) {
           path.push(index);
-          next = this.resolve(node.items[index]);
+          next = written(node.items[index]);
         }
       }
       node = next;

@@ -1,0 +1,85 @@
+/**
+ * Checks on a parsed YAML document before it becomes data: what YAML allows but a scenario
+ * must not use, each placed at its node. Unknown tags (`!foo`) would otherwise be read as plain
+ * strings; nesting deeper than any scenario needs overflows the stack of whatever walks it
+ * next; and aliases can make a small file expand into billions of values ("billion laughs") or
+ * into itself (`&a [*a]`), which no walk of the data survives.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { LIMITS } from './limits.js';
+
+/** A problem at a character offset of the file. */
+export interface YamlProblem {
+  offset: number;
+  message: string;
+  hint?: string;
+}
+
+export function yamlShapeProblems(doc: Document): YamlProblem[] {
+  const tags = doc.warnings
+    .filter((warning) => warning.code === 'TAG_RESOLVE_FAILED')
+    .map((warning) => ({ offset: warning.pos[0], message: `unknown tag: ${/tag: (\S+)/.exec(warning.message)?.[1] ?? 'this tag'} is not a YAML type a scenario can use`, hint: 'remove the tag; scenario values are plain strings, numbers, lists and maps' }));
+  const deep = tooDeep(doc.contents);
+  if (deep) return [...tags, deep]; // past the depth limit, walking the aliases could overflow
+  const expansion = expansionProblem(doc.contents);
+  return expansion ? [...tags, expansion] : tags;
+}
+
+/** The first node nested deeper than LIMITS.depth, walked without recursion. */
+function tooDeep(root: unknown): YamlProblem | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= LIMITS.depth) {
+      return { offset: node.range?.[0] ?? 0, message: `the file is nested more than ${LIMITS.depth} levels deep here; a scenario needs far fewer`, hint: 'maps and lists inside each other this deep are not a scenario' };
+    }
+    // Reversed, so the first item is checked first and the problem is the earliest in the file.
+    for (const item of [...node.items].reverse()) {
+      if (isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
+      else stack.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Counts the values aliases add to the document once each is replaced by what it names, in
+ * document order, and stops at the alias that takes the count past LIMITS.yamlValues, or that
+ * names a value containing it. Aliases only name anchors earlier in the file, so each anchor's
+ * size is known by the time an alias uses it; recursion is bounded by the depth check.
+ */
+function expansionProblem(root: unknown): YamlProblem | undefined {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  let total = 0;
+  let problem: YamlProblem | undefined;
+
+  const visit = (node: unknown): number => {
+    if (problem) return 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      const size = target && sizes.get(target);
+      if (target && size === undefined) {
+        problem = { offset: node.range?.[0] ?? 0, message: `the alias *${node.source} is inside the value it names, so it never ends`, hint: 'an alias may only name a value it is not part of' };
+        return 0;
+      }
+      total += size ?? 1;
+      if (total > LIMITS.yamlValues) {
+        problem = { offset: node.range?.[0] ?? 0, message: `the aliases expand the file past ${LIMITS.yamlValues} values here (an alias bomb?)`, hint: 'a scenario is far smaller; use fewer aliases of aliases' };
+        return 0;
+      }
+      return size ?? 1;
+    }
+    if (!isMap(node) && !isSeq(node) && !isScalar(node)) return 0;
+    if (node.anchor) anchors.set(node.anchor, node);
+    let size = 1;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) size += isPair(item) ? visit(item.key) + visit(item.value) : visit(item);
+    }
+    sizes.set(node, size);
+    return size;
+  };
+  visit(root);
+  return problem;
+}
