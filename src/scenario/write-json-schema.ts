@@ -17,7 +17,9 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   // `input`: the editor checks what people write (`30s`), not what the loader produces (30000).
   // Durations and sizes are transforms, which JSON Schema cannot express: `any` keeps them open.
   const { $schema, ...schema } = z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' });
-  return { $schema, $id: SCENARIO_SCHEMA_ID, title: 'poolbench scenario', ...schema };
+  // Top-level `x-` keys are the file's own, a home for anchors (load.ts ignores them).
+  const extensions = { '^x-': { description: 'ignored by poolbench: a home for YAML anchors that variants merge in (`<<: *name`)' } };
+  return { $schema, $id: SCENARIO_SCHEMA_ID, title: 'poolbench scenario', ...schema, patternProperties: extensions };
 }
 
 /** The file's exact text, so the up-to-date check compares what the script writes. */
