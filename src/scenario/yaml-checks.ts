@@ -18,11 +18,17 @@ export interface YamlProblem {
 export function yamlShapeProblems(doc: Document): YamlProblem[] {
   const tags = doc.warnings
     .filter((warning) => warning.code === 'TAG_RESOLVE_FAILED')
-    .map((warning) => ({ offset: warning.pos[0], message: `unknown tag: ${/tag: (\S+)/.exec(warning.message)?.[1] ?? 'this tag'} is not a YAML type a scenario can use`, hint: 'remove the tag; scenario values are plain strings, numbers, lists and maps' }));
+    .map((warning) => ({ offset: warning.pos[0], message: `unknown tag: ${tagAsWritten(warning.message)} is not a YAML type a scenario can use`, hint: 'remove the tag; scenario values are plain strings, numbers, lists and maps' }));
   const deep = tooDeep(doc.contents);
   if (deep) return [...tags, deep]; // past the depth limit, walking the aliases could overflow
   const expansion = expansionProblem(doc.contents);
   return expansion ? [...tags, expansion] : tags;
+}
+
+/** `Unresolved tag: tag:yaml.org,2002:js/function` -> `!!js/function`, as the file wrote it. */
+function tagAsWritten(message: string): string {
+  const tag = /tag: (\S+)/.exec(message)?.[1];
+  return tag === undefined ? 'this tag' : tag.replace(/^tag:yaml\.org,2002:/, '!!');
 }
 
 /** The first node nested deeper than LIMITS.depth, walked without recursion. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../../src/scenario/load.js';
 import { parseOverride } from '../../src/scenario/overrides.js';
-import { PoolbenchError, ScenarioError } from '../../src/errors.js';
+import { formatProblem, PoolbenchError, ScenarioError } from '../../src/errors.js';
 
 const yaml = `name: o
 upstream: { latency: 10ms }
@@ -39,4 +39,47 @@ test('a key below a scalar is refused with a hint', () => {
     return true;
   });
   assert.throws(() => parseOverride('9lives=1'), /expected a dotted key/);
+});
+
+/** What the user reads for a failing `--set`: each problem as formatted, or the error's message. */
+function shownFor(set: string): string[] {
+  try {
+    parseScenario(yaml, 'o.yaml', [parseOverride(set)]);
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.problems.map(formatProblem);
+    assert.ok(error instanceof PoolbenchError, `expected a PoolbenchError, got ${error instanceof Error ? error.stack : String(error)}`);
+    return [error.message];
+  }
+  assert.fail(`--set ${set} was accepted`);
+}
+
+test('--set problems name the override, never a line of the file', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['foo.bar=1', /^--set foo\.bar=1: unknown key "foo"$/],
+    ['load.concurency=5', /^--set load\.concurency=5: unknown key "concurency" \(did you mean "concurrency"\?\)$/],
+    ['load.concurrency=abc', /^--set load\.concurrency=abc load\.concurrency: expected a number, but found "abc"$/],
+    ['load.concurrency=100000', /^--set load\.concurrency=100000 load\.concurrency: must be at most 10000, but is 100000$/],
+    ['load.duration=48h', /^--set load\.duration=48h load\.duration: must be at most 24h, but is 48h$/],
+    ['variants.0.matrix={}', /^--set variants\.0\.matrix=\{\} variants\[0\]\.matrix: the matrix is empty/],
+    ['variants.0.matrix={connections: [1, 2]}', /^--set variants\.0\.matrix=\{connections: \[1, 2\]\}: connections is set both beside the matrix/],
+    ['variants.5.name=x', /^--set variants\.5\.name=x: variants has 1 item, so there is no variants\[5\]$/],
+    ['variants.-1.name=x', /^--set variants\.-1\.name=x: variants is a list, so "-1" is not one of its items$/],
+    ['variants.1.name=x', /^--set variants\.1\.name=x variants\[1\]: missing required key "client"/],
+    ['name=[1', /^--set name=\[1: the value is not valid YAML/],
+    ['upstream.latency=*a', /^--set upstream\.latency=\*a: the value is not valid YAML/],
+  ];
+  for (const [set, expected] of cases) {
+    const shown = shownFor(set);
+    assert.equal(shown.length, 1, `--set ${set}: ${shown.join('\n')}`);
+    assert.match(shown[0], expected);
+  }
+});
+
+test('a problem in the file beside a --set is still reported at its line', () => {
+  const bad = yaml.replace('connections: 4', 'connections: 4, pipelining: 0');
+  assert.throws(() => parseScenario(bad, 'o.yaml', [parseOverride('variants.0.connections=8')]), (error: unknown) => {
+    assert.ok(error instanceof ScenarioError);
+    assert.deepEqual(error.problems.map(formatProblem), ['o.yaml:4:60 variants[0].pipelining: expected a positive whole number, but found 0']);
+    return true;
+  });
 });
