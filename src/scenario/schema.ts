@@ -223,7 +223,8 @@ export const UpstreamSchema = z
   .superRefine((upstream, ctx) => {
     // Each instance × worker is a process of its own.
     const processes = upstream.instances * upstream.workers;
-    if (processes > LIMITS.processes) ctx.addIssue({ code: 'custom', path: ['workers'], message: `instances × workers must be at most ${LIMITS.processes} processes, but is ${processes}` });
+    const eachWithin = upstream.instances <= LIMITS.processes && upstream.workers <= LIMITS.processes; // else that key says it
+    if (eachWithin && processes > LIMITS.processes) ctx.addIssue({ code: 'custom', path: ['workers'], message: `instances × workers must be at most ${LIMITS.processes} processes, but is ${processes}` });
     // The upstream keeps every body in memory.
     const bodies = upstream.response.bodySize + (upstream.routes ?? []).reduce((sum, route) => sum + (route.bodySize ?? 0), 0);
     if (bodies > LIMITS.totalBodySize) ctx.addIssue({ code: 'custom', path: upstream.routes ? ['routes'] : ['response', 'bodySize'], message: `the response bodies must add up to at most ${formatLimitSize(LIMITS.totalBodySize)}, but add up to ${formatLimitSize(bodies)}` });
