@@ -33,8 +33,9 @@ export interface ScenarioProblem {
 /** A scenario that did not validate; carries every problem found, not just the first. */
 export class ScenarioError extends PoolbenchError {
   readonly problems: ScenarioProblem[];
-  constructor(problems: ScenarioProblem[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the scenario`, {
+  /** `total`: how many there were, when `problems` holds only the first of them. */
+  constructor(problems: ScenarioProblem[], total = problems.length) {
+    super(`${total} problem${total === 1 ? '' : 's'} in the scenario`, {
       code: 'POOLBENCH_INVALID_SCENARIO',
       exitCode: ExitCode.InvalidInput,
     });

@@ -72,8 +72,8 @@ export const LIMITS = {
   connectionLimit: 10_000_000,
   /** Any other count. */
   count: 1_000_000,
-  /** The scenario file itself. */
-  fileSize: 1 * MIB,
+  /** The scenario file itself: scenarios are a few kilobytes, and YAML parses ~100 kb a second on a busy machine. */
+  fileSize: 256 * KIB,
   /** Nesting of maps and lists in the file: a scenario needs under ten. */
   depth: 64,
   /** Values YAML aliases add to the file once expanded: stops alias bombs ("billion laughs"). */

@@ -11,9 +11,12 @@ import { formatLimitSize, LIMITS } from './limits.js';
 import { expandVariants, type ExpandedVariant } from './matrix.js';
 import { defaultUpstream, ScenarioSchema, type Scenario } from './schema.js';
 import { validate } from './validate.js';
-import { yamlShapeProblems } from './yaml-checks.js';
+import { tooDeepFlow, yamlShapeProblems } from './yaml-checks.js';
 import { formatPath, YamlLocator, type Finding, type YamlPath } from './yaml-locations.js';
 import { applyOverrides, problemFromOverride, type Override } from './overrides.js';
+
+/** Problems listed for one file; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 100;
 
 /** How long each variant runs when the scenario gives neither `load.duration` nor `load.requests`. */
 export const DEFAULT_DURATION_MS = 10_000;
@@ -110,7 +113,11 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
 
   if (findings.length > 0 || !checked.ok) {
     const inFile = (path: YamlPath) => locator.has(path);
-    throw new ScenarioError(findings.map((finding) => problemFromOverride(finding, overrides, inFile) ?? locator.toProblem(finding)).sort(byPosition));
+    const problems = findings.map((finding) => problemFromOverride(finding, overrides, inFile) ?? locator.toProblem(finding)).sort(byPosition);
+    // A generated file can be wrong thousands of times over; the first ones say what to fix.
+    if (problems.length <= MAX_PROBLEMS_SHOWN) throw new ScenarioError(problems);
+    const more = { file, line: 0, col: 0, path: '', message: `and ${problems.length - MAX_PROBLEMS_SHOWN} more problems not shown` };
+    throw new ScenarioError([...problems.slice(0, MAX_PROBLEMS_SHOWN), more], problems.length);
   }
 
   const input = checked.value;
@@ -134,6 +141,12 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
  * parser's stack; that is reported as what it is, not as a crash or as "invalid YAML".
  */
 function parseYaml(text: string, lineCounter: LineCounter, file: string): Document {
+  const deep = tooDeepFlow(text);
+  if (deep !== undefined) {
+    const line = text.slice(0, deep).split('\n').length;
+    const col = deep - text.lastIndexOf('\n', deep - 1);
+    throw new ScenarioError([{ file, line, col, path: '', message: TOO_DEEP }]);
+  }
   try {
     return parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   } catch (error) {
@@ -142,7 +155,7 @@ function parseYaml(text: string, lineCounter: LineCounter, file: string): Docume
   }
 }
 
-const TOO_DEEP = `the file is nested too deeply to read (a scenario needs under ${LIMITS.depth} levels of maps and lists)`;
+const TOO_DEEP = `the file is nested more than ${LIMITS.depth} levels deep here; a scenario needs far fewer`;
 
 /**
  * Top-level keys starting with `x-` are the file's own (docker-compose's convention): a home

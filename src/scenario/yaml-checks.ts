@@ -25,6 +25,35 @@ export function yamlShapeProblems(doc: Document): YamlProblem[] {
   return expansion ? [...tags, expansion] : tags;
 }
 
+/**
+ * The offset of the first flow bracket (`[`, `{`) nested deeper than LIMITS.depth, found by
+ * scanning the text before parsing it: the YAML parser takes seconds over a file of 100 000
+ * brackets before its stack overflows. Quoted strings and comments are skipped; brackets in
+ * plain text would need more than 64 unclosed ones in a row to count, which no scenario has.
+ * Block nesting needs no scan: indentation makes it quadratic in the file's size.
+ */
+export function tooDeepFlow(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      // Skip to the closing quote: '' escapes a single quote, \ escapes in double quotes.
+      for (i++; i < text.length; i++) {
+        if (c === '"' && text[i] === '\\') i++;
+        else if (text[i] === c && !(c === "'" && text[i + 1] === "'")) break;
+        else if (c === "'" && text[i] === "'") i++;
+      }
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > LIMITS.depth) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 /** `Unresolved tag: tag:yaml.org,2002:js/function` -> `!!js/function`, as the file wrote it. */
 function tagAsWritten(message: string): string {
   const tag = /tag: (\S+)/.exec(message)?.[1];

@@ -63,7 +63,8 @@ describe('YAML a scenario may not use: an error with a place, exit 2, never a cr
     { title: 'an unknown tag', yaml: `name: !foo t\n${VARIANT}`, line: 1, message: /unknown tag: !foo/ },
     { title: 'a tag of another language', yaml: `name: t\ndescription: !!js/function 'function () {}'\n${VARIANT}`, line: 2, message: /unknown tag: !!js\/function/ },
     { title: 'nesting deeper than 64 levels', yaml: `name: d\n${VARIANT}description: ${'['.repeat(70)}${']'.repeat(70)}\n`, line: 3, message: /nested more than 64 levels deep/ },
-    { title: 'nesting deep enough to overflow the parser', yaml: `name: d\n${VARIANT}description: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, line: 3, message: /nested too deeply to read/ },
+    { title: 'block maps nested deeper than 64 levels', yaml: `name: d\n${VARIANT}description:\n${Array.from({ length: 70 }, (_, n) => `${'  '.repeat(n + 1)}k${n}:`).join('\n')} end\n`, line: 67, message: /nested more than 64 levels deep/ },
+    { title: 'nesting deep enough to overflow the parser', yaml: `name: d\n${VARIANT}description: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, line: 3, message: /nested more than 64 levels deep here/ },
   ];
   for (const { title, yaml, line, message } of cases) {
     it(title, () => {
@@ -76,6 +77,12 @@ describe('YAML a scenario may not use: an error with a place, exit 2, never a cr
       assert.ok(problems[0].path.length < 200, 'the path is shortened');
     });
   }
+
+  it('brackets in quoted strings and comments do not count as nesting', () => {
+    const brackets = '['.repeat(100);
+    const scenario = parseScenario(`name: q\n# ${brackets}\ndescription: "${brackets}"\nrequest: {path: '/${brackets}'}\n${VARIANT}`, FILE);
+    assert.equal(scenario.description, brackets);
+  });
 
   it('64 levels are accepted as YAML (and then checked as a scenario)', () => {
     const problems = problemsOf(`name: d\n${VARIANT}description: ${'['.repeat(63)}${']'.repeat(63)}\n`);
@@ -101,13 +108,13 @@ describe('the file itself', () => {
     assert.fail('the file was accepted');
   }
 
-  it('a file over 1 MiB is refused without being read whole', async () => {
-    const path = await temp.file('huge.yaml', `name: huge\n${VARIANT}description: ${'x'.repeat(1024 * 1024)}\n`);
-    assert.match((await loadError(path)).message, /huge\.yaml is larger than 1mb/);
+  it('a file over 256 KiB is refused without being read whole', async () => {
+    const path = await temp.file('huge.yaml', `name: huge\n${VARIANT}description: ${'x'.repeat(256 * 1024)}\n`);
+    assert.match((await loadError(path)).message, /huge\.yaml is larger than 256kb/);
   });
 
   it('an endless device is refused, not read until memory runs out', { skip: !existsSync('/dev/zero') }, async () => {
-    assert.match((await loadError('/dev/zero')).message, /larger than 1mb/);
+    assert.match((await loadError('/dev/zero')).message, /larger than 256kb/);
   });
 
   it('a file that is not UTF-8 is refused at its first bad byte', async () => {
@@ -123,5 +130,20 @@ describe('the file itself', () => {
   it('a directory and a missing file say so', async () => {
     assert.match((await loadError(temp.dir)).message, /it is a directory/);
     assert.match((await loadError(`${temp.dir}/nope.yaml`)).message, /no such file/);
+  });
+});
+
+describe('a file wrong thousands of times over', () => {
+  it('lists the first 100 problems and counts the rest', () => {
+    const variants = Array.from({ length: 200 }, (_, n) => `  - {name: v${n}, client: nope}`).join('\n');
+    try {
+      parseScenario(`name: many\nvariants:\n${variants}\n`, FILE);
+      assert.fail('accepted');
+    } catch (error) {
+      assert.ok(error instanceof ScenarioError);
+      assert.equal(error.problems.length, 101);
+      assert.equal(error.message, '200 problems in the scenario');
+      assert.equal(error.problems[100].message, 'and 100 more problems not shown');
+    }
   });
 });
