@@ -18,7 +18,7 @@ export const ExitCode = {
   InvalidInput: 2,
   /** The CI gate: a threshold in the scenario did not hold (outranks a regression when both happen). */
   ThresholdFailed: 99,
-  /** The CI gate: a significant regression against a saved baseline (`--baseline`, `compare`). */
+  /** The CI gate: a regression against a saved baseline (`--baseline`, `compare`), or a comparison that compared nothing. */
   Regression: 100,
   /** The generator could not keep up (achieved rate or event-loop delay); `--allow-saturation` overrides. */
   GeneratorSaturated: 101,
