@@ -100,7 +100,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   // it comes before saturation, which a generator spinning on instant errors also shows.
   if (withoutSuccess.length > 0) return ExitCode.NoSuccess;
   const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
-  // Figures from a generator that could not keep up are not to be trusted: that comes first.
+  // Figures from a generator that could not keep up are not to be trusted: that comes before the gate.
   if (saturated) return ExitCode.GeneratorSaturated;
   if (!result.gate) return ExitCode.Success;
   const code = gateExitCode(result.gate);
