@@ -4,7 +4,7 @@
  * for the gate's codes; codes for later features are reserved so scripts written today keep working.
  *
  * When several apply to one run, the first of these wins (cli/commands/run.ts decides):
- * a run that did not finish (1, 130) > a variant with no successful request (103: its figures
+ * a run that did not finish (1, or interrupted: 130) > a variant with no successful request (103: its figures
  * measure nothing but failures, and a generator spinning on instant errors is saturated too)
  * > saturation (101: the figures are not to be trusted) > a failed threshold (99) > the baseline
  * comparison (100) > 0. `--no-fail` turns only 99 and 100 into 0.
