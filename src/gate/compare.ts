@@ -135,8 +135,8 @@ function compareVariant(before: VariantResult, now: VariantResult, settings: Met
 
 /**
  * The single-trial tail rule: with fewer trials than the test needs, nothing measures how much a
- * figure moves between identical runs. For the median, the mean and throughput — averages over
- * every request — the minimum effect is a fair tolerance. For p90 and p99 it is not: a few
+ * figure moves between identical runs. For the median, the mean and throughput — figures that
+ * every request moves only a little — the minimum effect is a fair tolerance. For p90 and p99 it is not: a few
  * requests decide them, and on a shared 2-core machine an identical configuration moved them by
  * +7 % and +26 % (failing 3 runs out of 3 at ±5 %). A tolerance derived from the histogram's
  * sample count would not help: that noise comes from the machine (stalls that hit many requests
