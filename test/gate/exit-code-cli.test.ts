@@ -26,15 +26,17 @@ const readReport = async (path: string) => JSON.parse(await readFile(path, 'utf8
 const failingScenario = (variants: string) => `name: all-500
 upstream: { faults: [{ type: http_error, status: 500 }] }
 load: { concurrency: 2, duration: 300ms }
+thresholds: ['rps > 1000000']
 variants: ${variants}
 `;
 
-test('a variant whose every response is a 500 exits 103, names the variant, and writes the report but no baseline', async () => {
+test('a variant whose every response is a 500 exits 103 (over a failed threshold and --no-fail), names the variant, and writes the report but no baseline', async () => {
   const scenario = await temp.file('all-500.yaml', failingScenario('[{ name: doomed, client: undici, connections: 2 }, { name: experiment, client: node-http, expectFailures: true }]'));
   const out = join(temp.dir, 'all-500.json');
   const baseline = join(temp.dir, 'not-saved.json');
-  const { code, stdout, stderr } = await runCli(['run', scenario, '--quiet', '--out', out, '--format', 'md', '--save-baseline', baseline]);
+  const { code, stdout, stderr } = await runCli(['run', scenario, '--quiet', '--no-fail', '--out', out, '--format', 'md', '--save-baseline', baseline]);
   assert.equal(code, ExitCode.NoSuccess, stdout + stderr);
+  assert.match(stdout, /gate FAILED: 2 threshold\(s\) did not hold/, 'the threshold failed too; 103 outranks it, and --no-fail does not hide it');
   assert.match(stdout, /note: doomed: no request succeeded \(\d[\d,]* sent; HTTP 5xx ×\d[\d,]*\); its figures measure only failures — exit code 103/);
   assert.match(stdout, /note: experiment: no request succeeded \(.*\), as its expectFailures: true allows/);
   assert.match(stderr, /baseline not saved: no request of "doomed" succeeded/);
@@ -47,7 +49,7 @@ test('a variant whose every response is a 500 exits 103, names the variant, and 
 
 test('the same total failure with expectFailures: true on every variant exits 0', async () => {
   const scenario = await temp.file('all-500-expected.yaml', failingScenario('[{ name: experiment, client: undici, connections: 2, expectFailures: true }]'));
-  const { code, stdout, stderr } = await runCli(['run', scenario, '--quiet', '--allow-saturation', '--out', join(temp.dir, 'expected.json')]);
+  const { code, stdout, stderr } = await runCli(['run', scenario, '--quiet', '--allow-saturation', '--set', 'thresholds=[]', '--out', join(temp.dir, 'expected.json')]);
   assert.equal(code, ExitCode.Success, stdout + stderr);
   assert.match(stdout, /experiment: no request succeeded .*as its expectFailures: true allows/);
 });
