@@ -2,6 +2,12 @@
  * Every exit code poolbench can return, in one place. The README's table is generated from
  * the same meanings; a test checks the two agree. k6's ThresholdsHaveFailed = 99 is the model
  * for the gate's codes; codes for later features are reserved so scripts written today keep working.
+ *
+ * When several apply to one run, the first of these wins (cli/commands/run.ts decides):
+ * a run that did not finish (1, or interrupted: 130) > a variant with no successful request (103: its figures
+ * measure nothing but failures, and a generator spinning on instant errors is saturated too)
+ * > saturation (101: the figures are not to be trusted) > a failed threshold (99) > the baseline
+ * comparison (100) > 0. `--no-fail` turns only 99 and 100 into 0.
  */
 export const ExitCode = {
   /** The run finished and nothing failed. */
@@ -12,12 +18,14 @@ export const ExitCode = {
   InvalidInput: 2,
   /** The CI gate: a threshold in the scenario did not hold (outranks a regression when both happen). */
   ThresholdFailed: 99,
-  /** The CI gate: a significant regression against a saved baseline (`--baseline`, `compare`). */
+  /** The CI gate: a regression against a saved baseline (`--baseline`, `compare`), or a comparison that compared nothing. */
   Regression: 100,
   /** The generator could not keep up (achieved rate or event-loop delay); `--allow-saturation` overrides. */
   GeneratorSaturated: 101,
   /** `poolbench plan`: no pool size tried met the objectives at the target rate, or the fleet would exceed the upstream's connection limit. */
   PlanUnmet: 102,
+  /** A variant completed no request successfully (every one failed or answered 4xx/5xx); `expectFailures: true` on the variant opts out. */
+  NoSuccess: 103,
   /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; what was measured was still written, marked partial. */
   Interrupted: 130,
 } as const;
@@ -29,8 +37,22 @@ export const exitCodeMeanings: Record<ExitCodeName, string> = {
   RunError: 'the run could not be carried out (upstream crashed, port in use, internal error)',
   InvalidInput: 'invalid scenario file or command line; nothing was run',
   ThresholdFailed: 'a threshold in the scenario did not hold (checked before the baseline: it wins when both fail)',
-  Regression: 'a significant regression against the baseline (`--baseline`, `compare`)',
+  Regression: 'the baseline comparison (`--baseline`, `compare`) found a regression, or compared nothing (no variant in common, or a metric missing on one side)',
   GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
   PlanUnmet: '`poolbench plan`: no pool size tried met the latency objectives and error budget at the target rate with headroom, or the fleet would open more connections than the upstream allows',
+  NoSuccess: 'a variant had no successful request: every request failed or answered 4xx/5xx (the notes name the variant); `expectFailures: true` on the variant exits 0 for fault experiments',
   Interrupted: 'interrupted by Ctrl-C / SIGTERM; a partial report was written',
+};
+
+/** What is written when a run ends with each code: the README's "written" column. */
+export const exitCodeOutputs: Record<ExitCodeName, string> = {
+  Success: '`run`: the JSON report and every `--format` file, complete, and the baseline with `--save-baseline`; `plan`: the plan JSON; `report`: the rendering',
+  RunError: '`run`: when something was measured before the failure, the JSON report and every `--format` file, marked partial; otherwise nothing',
+  InvalidInput: 'nothing',
+  ThresholdFailed: 'the JSON report and every `--format` file, complete, with the verdict; the baseline with `--save-baseline`',
+  Regression: '`run`: the JSON report and every `--format` file, complete, with the verdict; the baseline with `--save-baseline`; `compare`: nothing (it prints the verdict)',
+  GeneratorSaturated: 'the JSON report and every `--format` file, complete, the saturated variants flagged; the baseline with `--save-baseline`',
+  PlanUnmet: 'the plan JSON, complete',
+  NoSuccess: 'the JSON report and every `--format` file, complete; no baseline (it would compare against failures)',
+  Interrupted: 'the JSON report and every `--format` file (`plan`: the plan JSON), marked partial; no baseline',
 };

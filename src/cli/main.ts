@@ -33,11 +33,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-q, --quiet', 'print only the final table, no progress lines')
     .option('-f, --format <list>', `also write these reports beside the JSON one, comma-separated: ${reportFormats.join(', ')}`, parseFormatList)
     .option('--allow-saturation', `exit 0 even when the load generator could not keep up (otherwise ${ExitCode.GeneratorSaturated})`)
-    .option('--repeat <n>', 'trials per variant, interleaved (A B A B …); the gate tests significance across them', '1')
+    .option('--repeat <n>', "trials per variant, interleaved (A B A B …); the gate tests significance across them (default: the scenario's gate.trials, else 1)")
     .option('--set <key=value>', 'override a scenario value before validation, e.g. upstream.latency=13ms (repeatable)', collect, [])
-    .option('--baseline <file>', 'compare with a saved report; exit 100 on a significant regression')
+    .option('--baseline <file>', 'compare with a saved report; exit 100 on a regression, or when no variant or figure could be compared')
     .option('--save-baseline <file>', 'also write the report here, for later --baseline runs')
-    .option('--min-effect <percent>', 'the smallest change the baseline comparison counts', '5%')
+    .option('--min-effect <percent>', "the smallest change the baseline comparison counts (default: the scenario's gate.minEffect, else 5%)")
     .option('--no-fail', 'report failed thresholds and regressions but exit 0')
     .action(async (file: string, options: RunCommandOptions) => {
       exitCode = await runCommand(file, options, io);
@@ -65,10 +65,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('compare')
-    .description('compare two JSON reports, per variant and metric: better, worse or no significant change')
+    .description('compare two JSON reports, per variant and metric: better, worse or no change (tested for significance with 4 or more trials a side)')
     .argument('<base>', 'the baseline report (JSON)')
     .argument('<current>', 'the report to judge (JSON)')
-    .option('--min-effect <percent>', 'the smallest change that counts', '5%')
+    .option('--min-effect <percent>', "the smallest change that counts (default: the current report's scenario's gate.minEffect, else 5%)")
     .addOption(new Option('--format <format>', 'output format').choices(['terminal', 'markdown']).default('terminal'))
     .option('--no-fail', 'report regressions but exit 0')
     .action(async (base: string, current: string, options: CompareCommandOptions) => {

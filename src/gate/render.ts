@@ -8,7 +8,7 @@ import { formatCount, formatDuration, formatRate, signed } from '../report/forma
 import { COMPACT_ROWS } from '../report/comparison.js';
 import type { ThresholdUnit } from './threshold.js';
 import type { JunitCase } from '../report/junit.js';
-import { failedThresholds, gateOutcome, regressions, type BaselineComparison, type GateVerdict, type MetricComparison, type ThresholdCheck } from './verdict.js';
+import { comparisonFailures, failedThresholds, gateOutcome, regressions, type BaselineComparison, type GateVerdict, type MetricComparison, type ThresholdCheck } from './verdict.js';
 
 const STATUS_WORDS: Record<ThresholdCheck['status'], string> = {
   pass: 'ok',
@@ -17,25 +17,59 @@ const STATUS_WORDS: Record<ThresholdCheck['status'], string> = {
   'not-applicable': 'n/a',
 };
 
-const VERDICT_WORDS: Record<MetricComparison['verdict'], string> = {
-  better: 'better',
-  worse: 'WORSE',
-  same: 'no significant change',
-};
+/** The smallest change that counted for this row, in percent (older reports kept only the comparison's). */
+function effectOf(row: MetricComparison, comparison: BaselineComparison): number {
+  return row.minEffectPercent ?? comparison.minEffectPercent;
+}
+
+/** ±5 %, or ±5 % / ±30 % when metrics had their own. */
+function tolerances(rows: readonly MetricComparison[], comparison: BaselineComparison): string {
+  return [...new Set(rows.map((row) => effectOf(row, comparison)))].map((e) => `±${e} %`).join(' / ');
+}
+
+/**
+ * "Significant" only where a significance test ran; a change held against the tolerance (too few
+ * trials for the test) says so instead.
+ */
+function verdictWords(row: MetricComparison, comparison: BaselineComparison): string {
+  const tested = row.pValue !== undefined;
+  const beyond = `beyond ±${effectOf(row, comparison)} %`;
+  switch (row.verdict) {
+    case 'better':
+      return tested ? 'better' : `better (${beyond})`;
+    case 'worse':
+      return tested ? 'WORSE' : `WORSE (${beyond})`;
+    case 'same':
+      return tested ? 'no significant change' : `within ±${effectOf(row, comparison)} %`;
+    case 'not-judged':
+      return 'not judged';
+    case 'missing':
+      return row.missing === 'current' ? 'MISSING in this run' : row.missing === 'both' ? 'MISSING on both sides' : 'MISSING in the baseline';
+  }
+}
+
+/** Why the gate failed, one clause each; empty when it passed. */
+function failureReasons(verdict: GateVerdict): string[] {
+  const failed = failedThresholds(verdict).length;
+  const worse = regressions(verdict);
+  const tested = worse.filter((row) => row.pValue !== undefined);
+  const untested = worse.filter((row) => row.pValue === undefined);
+  const notCompared = comparisonFailures(verdict);
+  return [
+    failed > 0 ? `${failed} threshold(s) did not hold` : '',
+    ...notCompared.map((reason) => `the baseline comparison could not compare: ${reason}`),
+    tested.length > 0 ? `${tested.length} significant regression(s) against the baseline` : '',
+    untested.length > 0 && verdict.comparison ? `${untested.length} regression(s) beyond the ${tolerances(untested, verdict.comparison)} tolerance against the baseline (significance not tested)` : '',
+  ].filter(Boolean);
+}
 
 /** One line: what the gate decided and why. */
 export function gateHeadline(verdict: GateVerdict): string {
-  const failed = failedThresholds(verdict).length;
-  const worse = regressions(verdict).length;
-  const reasons = [
-    failed > 0 ? `${failed} threshold(s) did not hold` : '',
-    worse > 0 ? `${worse} significant regression(s) against the baseline` : '',
-  ].filter(Boolean);
-  if (gateOutcome(verdict) === 'pass') {
-    const checked = [`${verdict.thresholds.length} threshold check(s)`, verdict.comparison ? `${verdict.comparison.rows.length} baseline comparison(s)` : ''].filter(Boolean);
-    return `gate passed: ${checked.join(', ')}`;
-  }
-  return `gate FAILED: ${reasons.join('; ')}`;
+  if (gateOutcome(verdict) !== 'pass') return `gate FAILED: ${failureReasons(verdict).join('; ')}`;
+  const rows = verdict.comparison?.rows ?? [];
+  const unjudged = rows.filter((row) => row.verdict === 'not-judged').length;
+  const compared = verdict.comparison ? `${rows.length - unjudged} baseline comparison(s)${unjudged > 0 ? ` (${unjudged} not judged)` : ''}` : '';
+  return `gate passed: ${[`${verdict.thresholds.length} threshold check(s)`, compared].filter(Boolean).join(', ')}`;
 }
 
 export function formatThresholdFigure(value: number, unit: ThresholdUnit): string {
@@ -66,6 +100,12 @@ function change(row: MetricComparison): string {
   return Number.isFinite(row.deltaPercent) ? `${signed(row.deltaPercent)} %` : 'n/a';
 }
 
+/** A side without the figure shows a dash, not the 0 that stands in for it. */
+function figureOrDash(row: MetricComparison, side: 'baseline' | 'current'): string {
+  const lacking = row.verdict === 'missing' && (row.missing === side || row.missing === 'both');
+  return lacking ? '—' : comparisonFigure(row, side === 'baseline' ? row.base : row.current);
+}
+
 function pValue(row: MetricComparison): string {
   if (row.pValue === undefined) return 'not tested';
   return row.pValue < 0.001 ? '< 0.001' : row.pValue.toFixed(3);
@@ -75,15 +115,18 @@ function pValue(row: MetricComparison): string {
 export function describeComparison(comparison: BaselineComparison): string {
   const against = comparison.baselineLabel ? ` against ${comparison.baselineLabel}` : '';
   const tested = comparison.variants.some((v) => v.method === 'mann-whitney');
+  const own = [...new Map(comparison.rows.filter((r) => effectOf(r, comparison) !== comparison.minEffectPercent).map((r) => [r.metric, effectOf(r, comparison)])).entries()];
+  const ownText = own.length > 0 ? ` (${own.map(([metric, effect]) => `${metric}: ±${effect} %`).join(', ')})` : '';
   const method = tested
-    ? `Mann-Whitney U across trials, significance level ${comparison.significanceLevel}, minimum effect ${comparison.minEffectPercent} %`
-    : `merged histograms against a ±${comparison.minEffectPercent} % tolerance; significance not tested`;
+    ? `Mann-Whitney U across trials, significance level ${comparison.significanceLevel}, minimum effect ${comparison.minEffectPercent} %${ownText}`
+    : `merged histograms against a ±${comparison.minEffectPercent} % tolerance${ownText}; significance not tested`;
+  if (comparison.variants.length === 0) return `baseline comparison${against}: nothing compared`;
   const trials = comparison.variants.map((v) => `${v.name}: ${v.baseTrials} → ${v.currentTrials} trial(s)`).join(', ');
-  return `baseline comparison${against} (${method}; ${trials || 'no variant in common'})`;
+  return `baseline comparison${against} (${method}; ${trials})`;
 }
 
-function comparisonCells(row: MetricComparison): string[] {
-  return [row.variant, row.metric, comparisonFigure(row, row.base), comparisonFigure(row, row.current), change(row), pValue(row), VERDICT_WORDS[row.verdict]];
+function comparisonCells(row: MetricComparison, comparison: BaselineComparison): string[] {
+  return [row.variant, row.metric, figureOrDash(row, 'baseline'), figureOrDash(row, 'current'), change(row), pValue(row), verdictWords(row, comparison)];
 }
 
 const THRESHOLD_HEAD = ['variant', 'threshold', 'actual', 'result'];
@@ -100,8 +143,11 @@ export function renderGateTable(verdict: GateVerdict): string {
     sections.push(table(THRESHOLD_HEAD, verdict.thresholds.map((c) => [c.variant, c.expression, thresholdActual(c), STATUS_WORDS[c.status]])));
   }
   if (verdict.comparison) {
-    sections.push(describeComparison(verdict.comparison), table(COMPARISON_HEAD, verdict.comparison.rows.map(comparisonCells)));
-    sections.push(...verdict.comparison.notes.map((note) => `note: ${note}`));
+    const comparison = verdict.comparison;
+    sections.push(describeComparison(comparison));
+    if (comparison.rows.length > 0) sections.push(table(COMPARISON_HEAD, comparison.rows.map((row) => comparisonCells(row, comparison))));
+    sections.push(...comparisonFailures(verdict).map((reason) => `FAILED: ${reason}`));
+    sections.push(...comparison.notes.map((note) => `note: ${note}`));
   }
   return sections.join('\n') + '\n';
 }
@@ -113,13 +159,16 @@ export function renderGateMarkdown(verdict: GateVerdict): string {
     lines.push(...markdownTable(THRESHOLD_HEAD, verdict.thresholds.map((c) => [c.variant, `\`${c.expression}\``, thresholdActual(c), c.status === 'pass' ? 'ok' : c.status === 'not-applicable' ? 'n/a' : `**${STATUS_WORDS[c.status]}**`])), '');
   }
   if (verdict.comparison) {
-    lines.push(`${capitalize(describeComparison(verdict.comparison))}:`, '');
-    lines.push(...markdownTable(COMPARISON_HEAD, verdict.comparison.rows.map((row) => {
-      const cells = comparisonCells(row);
-      if (row.verdict === 'worse') cells[cells.length - 1] = `**${cells[cells.length - 1]}**`;
+    const comparison = verdict.comparison;
+    lines.push(`${capitalize(describeComparison(comparison))}${comparison.rows.length > 0 ? ':' : '.'}`, '');
+    if (comparison.rows.length > 0) lines.push(...markdownTable(COMPARISON_HEAD, comparison.rows.map((row) => {
+      const cells = comparisonCells(row, comparison);
+      if (row.verdict === 'worse' || row.verdict === 'missing') cells[cells.length - 1] = `**${cells[cells.length - 1]}**`;
       return cells;
     })), '');
-    lines.push(...verdict.comparison.notes.map((note) => `> ${note}`));
+    // One quoted paragraph each: consecutive `>` lines would run together into one.
+    const quoted = [...comparisonFailures(verdict).map((reason) => `> **FAILED:** ${reason}`), ...comparison.notes.map((note) => `> ${note}`)];
+    lines.push(quoted.join('\n>\n'));
   }
   return lines.join('\n').trimEnd() + '\n';
 }
@@ -144,13 +193,29 @@ export function gateJUnitCases(verdict: GateVerdict): JunitCase[] {
       timeSeconds: 0,
       ...(c.status !== 'pass' && { failure: { message: `${c.expression} did not hold: ${thresholdActual(c)}`, details: `variant ${c.variant}: ${thresholdActual(c)}` } }),
     }));
-  for (const row of verdict.comparison?.rows ?? []) {
-    const [, , base, current, delta, p] = comparisonCells(row);
+  const comparison = verdict.comparison;
+  if (!comparison) return cases;
+  for (const reason of comparison.failures ?? []) {
+    cases.push({ classname: 'poolbench.baseline', name: 'variants compared', timeSeconds: 0, failure: { message: `the baseline comparison could not compare: ${reason}` } });
+  }
+  for (const row of comparison.rows) {
+    const [, , base, current, delta, p, words] = comparisonCells(row, comparison);
+    const failure = row.verdict === 'worse'
+      ? {
+          message: row.pValue !== undefined
+            ? `${row.metric} regressed ${delta}, significant (p ${p})`
+            : `${row.metric} regressed ${delta}, beyond the ±${effectOf(row, comparison)} % tolerance (significance not tested)`,
+          details: `baseline ${base}, current ${current}, change ${delta}, p ${p}`,
+        }
+      : row.verdict === 'missing'
+        ? { message: `${row.metric}: ${words.toLowerCase()}`, details: row.note }
+        : undefined;
     cases.push({
       classname: `poolbench.baseline.${row.variant}`,
       name: `${row.metric} vs baseline`,
       timeSeconds: 0,
-      ...(row.verdict === 'worse' && { failure: { message: `${row.metric} regressed ${delta} (p ${p})`, details: `baseline ${base}, current ${current}, change ${delta}, p ${p}` } }),
+      ...(failure && { failure }),
+      ...(row.verdict === 'not-judged' && { skipped: `not judged: ${row.note ?? 'too few trials'}` }),
     });
   }
   return cases;

@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import type { ThresholdUnit } from './threshold.js';
 import { checkThresholds } from './check-thresholds.js';
 import { compareWithBaseline, type CompareOptions } from './compare.js';
+import type { GateMetricKey } from './metrics.js';
 
 export interface ThresholdCheck {
   variant: string;
@@ -23,18 +24,31 @@ export interface ThresholdCheck {
   note?: string;
 }
 
-export type ChangeVerdict = 'better' | 'worse' | 'same';
+/**
+ * `not-judged`: shown, but neither passes nor fails (a tail percentile with too few trials);
+ * `missing`: one side has no such figure, which fails — a comparison of nothing must not pass.
+ */
+export type ChangeVerdict = 'better' | 'worse' | 'same' | 'not-judged' | 'missing';
 
 export interface MetricComparison {
   variant: string;
+  /** The metric's label, e.g. `latency p99`. */
   metric: string;
-  /** Median over the trials (Mann-Whitney) or the merged figure (tolerance). */
+  /** Absent in reports written before it was kept. */
+  key?: GateMetricKey;
+  /** Median over the trials (Mann-Whitney) or the merged figure (tolerance); 0 when `missing`. */
   base: number;
   current: number;
   deltaPercent: number;
-  /** Absent when significance was not tested. */
+  /** Absent when significance was not tested: then the change was held against the tolerance. */
   pValue?: number;
+  /** The smallest change that counts for this metric, in percent (absent in older reports: the comparison's). */
+  minEffectPercent?: number;
   verdict: ChangeVerdict;
+  /** Verdict `missing`: the side without the figure. */
+  missing?: 'baseline' | 'current' | 'both';
+  /** Why the metric was not judged, or what is missing. */
+  note?: string;
 }
 
 export interface VariantComparison {
@@ -51,6 +65,8 @@ export interface BaselineComparison {
   variants: VariantComparison[];
   rows: MetricComparison[];
   notes: string[];
+  /** Why nothing could be compared (no variant in common); each fails the gate. Absent in older reports. */
+  failures?: string[];
 }
 
 export interface GateVerdict {
@@ -58,7 +74,7 @@ export interface GateVerdict {
   comparison?: BaselineComparison;
 }
 
-export type GateOutcome = 'pass' | 'threshold-failed' | 'regression';
+export type GateOutcome = 'pass' | 'threshold-failed' | 'not-compared' | 'regression';
 
 /** Checks a run's thresholds and, given a baseline run, compares with it. */
 export function evaluateGate(result: RunResult, baseline?: RunResult, options: CompareOptions = {}): GateVerdict {
@@ -76,9 +92,22 @@ export function regressions(verdict: GateVerdict): MetricComparison[] {
   return verdict.comparison?.rows.filter((row) => row.verdict === 'worse') ?? [];
 }
 
-/** A failed threshold outranks a regression: it is an absolute requirement the user wrote down. */
+/** What the baseline comparison could not compare: no variant in common, or a metric missing on one side. */
+export function comparisonFailures(verdict: GateVerdict): string[] {
+  const comparison = verdict.comparison;
+  if (!comparison) return [];
+  const missing = comparison.rows.filter((row) => row.verdict === 'missing').map((row) => `${row.variant}: ${row.metric} is missing (${row.note ?? row.missing})`);
+  return [...(comparison.failures ?? []), ...missing];
+}
+
+/**
+ * A failed threshold outranks the comparison: it is an absolute requirement the user wrote down.
+ * A comparison that compared nothing fails like a regression (the same exit code: the baseline
+ * gate did not pass), but says so.
+ */
 export function gateOutcome(verdict: GateVerdict): GateOutcome {
   if (failedThresholds(verdict).length > 0) return 'threshold-failed';
+  if (comparisonFailures(verdict).length > 0) return 'not-compared';
   if (regressions(verdict).length > 0) return 'regression';
   return 'pass';
 }
@@ -87,6 +116,7 @@ export function gateExitCode(verdict: GateVerdict): number {
   switch (gateOutcome(verdict)) {
     case 'threshold-failed':
       return ExitCode.ThresholdFailed;
+    case 'not-compared':
     case 'regression':
       return ExitCode.Regression;
     case 'pass':

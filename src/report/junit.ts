@@ -15,6 +15,8 @@ export interface JunitCase {
   timeSeconds: number;
   /** Absent when the case passed. */
   failure?: { message: string; details?: string };
+  /** Set when the case was not judged (e.g. a tail percentile with too few trials): why. */
+  skipped?: string;
   /** Figures shown beside the case. */
   output?: string;
 }
@@ -45,11 +47,13 @@ export function variantCases(result: RunResult): JunitCase[] {
 
 export function renderJunitCases(suiteName: string, timestamp: string, cases: JunitCase[]): string {
   const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped !== undefined).length;
   const time = cases.reduce((sum, c) => sum + c.timeSeconds, 0);
-  const attributes = `name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" time="${time.toFixed(3)}"`;
+  const attributes = `name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}"`;
   const body = cases.map((c) => {
     const children = [
       c.failure ? `      <failure message="${xml(c.failure.message)}">${xml(c.failure.details ?? '')}</failure>` : '',
+      c.skipped !== undefined ? `      <skipped message="${xml(c.skipped)}"/>` : '',
       c.output ? `      <system-out>${xml(c.output)}</system-out>` : '',
     ].filter(Boolean);
     const open = `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;

@@ -5,6 +5,7 @@ import { renderDistribution } from './distribution.js';
 import { renderRouteTable } from './routes.js';
 import { renderFindings } from './findings.js';
 import { renderGateTable } from '../gate/render.js';
+import { noSuccessNote } from '../gate/success.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
@@ -22,13 +23,15 @@ export function renderTerminalSummary(result: RunResult): string {
   return sections.join('\n\n') + '\n';
 }
 
-/** Things a reader must not miss: partial runs, disagreeing counts, abandoned requests. */
+/** Things a reader must not miss: partial runs, variants without a success, disagreeing counts, abandoned requests. */
 export function runNotes(result: RunResult): string[] {
   const notes: string[] = [];
   if (result.interruption) notes.push(`the run stopped early: ${result.interruption.message}; figures cover what was measured until then`);
   const skipped = result.scenario.variants.length - result.variants.length;
   if (skipped > 0) notes.push(`${skipped} variant(s) did not run`);
   for (const v of result.variants) {
+    const noSuccess = noSuccessNote(v);
+    if (noSuccess) notes.push(noSuccess);
     const up = v.connections.upstream;
     if (up && v.connections.countsAgree === false) {
       notes.push(`${v.name}: the client counted ${v.connections.openedByClient} connections opened, the upstream ${up.connectionsAccepted} accepted`);

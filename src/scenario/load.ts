@@ -133,6 +133,7 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
     baseline: input.baseline ?? variants[0].variant.name,
     ...(input.plan !== undefined && { plan: input.plan }),
     ...(input.thresholds !== undefined && { thresholds: input.thresholds }),
+    ...(input.gate !== undefined && { gate: input.gate }),
   };
 }
 

@@ -14,6 +14,7 @@ import { duration, formatLimitDuration, formatLimitSize, LIMITS, nonNegativeInt,
 import { parseSlo, type Slo } from '../plan/slo.js';
 import { parseThreshold } from '../gate/threshold.js';
 import { whyProxyCannotApply } from '../proxy/applicable-faults.js';
+import { GATE_METRIC_KEYS, type GateMetricKey } from '../gate/metrics.js';
 
 /** Threshold expressions, kept as written (reports quote them); each is checked where it stands. */
 function thresholds(appliesTo: string) {
@@ -312,6 +313,7 @@ const named = {
   keepAlive: z.boolean().default(true).describe('reuse connections between requests'),
   matrix,
   thresholds: thresholds('this variant'),
+  expectFailures: z.boolean().optional().describe('true: a run in which this variant has no successful request exits 0 instead of 103 — for fault experiments where total failure is the point'),
 };
 
 /** Every client poolbench sends requests through; not autocannon, which drives its own sockets. */
@@ -426,6 +428,23 @@ export const PlanSchema = z.strictObject({
 export type PlanConfig = z.output<typeof PlanSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// The CI gate's settings (src/gate/settings.ts): --repeat and --min-effect override them.
+
+/** A minimum effect: a share (like every share in the file, it comes out as a fraction), at most 1000 %. */
+const minEffect = () => share().refine((fraction) => fraction <= 10, 'the minimum effect must be at most 1000%');
+
+export const GateSchema = z.strictObject({
+  trials: z.number().int().min(1).max(1000).optional().describe('trials per variant, as --repeat (the flag wins); default 1'),
+  minEffect: minEffect().optional().describe('the smallest change the baseline comparison counts, e.g. 10%, as --min-effect (the flag wins); default 5%'),
+  metrics: z.array(z.enum(GATE_METRIC_KEYS)).min(1).optional().describe('the metrics the baseline comparison judges (p50, p90, p99, mean, rps); default all'),
+  minEffectByMetric: z
+    .strictObject({ p50: minEffect().optional(), p90: minEffect().optional(), p99: minEffect().optional(), mean: minEffect().optional(), rps: minEffect().optional() } satisfies Record<GateMetricKey, unknown>)
+    .optional()
+    .describe('per metric, its own minimum effect (tolerance), e.g. {p99: 30%}; with fewer than 4 trials a side, p90 and p99 are judged only when given one here'),
+});
+export type GateConfig = z.output<typeof GateSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The file
 
 export const ScenarioSchema = z.strictObject({
@@ -440,6 +459,7 @@ export const ScenarioSchema = z.strictObject({
   baseline: z.string().optional().describe('the variant the others are compared against; default: the first'),
   plan: PlanSchema.optional().describe('capacity planning with `poolbench plan`: sweeps, SLO, target rate, fleet size'),
   thresholds: thresholds('every variant'),
+  gate: GateSchema.optional().describe('the CI gate\'s settings, so CI commands stay short: trials, minimum effect, which metrics the baseline comparison judges'),
 });
 export type ScenarioInput = z.output<typeof ScenarioSchema>;
 
@@ -465,6 +485,8 @@ export interface Scenario {
   plan?: PlanConfig;
   /** Threshold expressions every variant must meet (variants may add their own). */
   thresholds?: string[];
+  /** The CI gate's settings; shares (minEffect) are fractions. */
+  gate?: GateConfig;
 }
 
 /** The upstream a scenario gets when it names neither `upstream` nor `target`. */

@@ -51,7 +51,7 @@ test('upstream latency raised by 30 % fails with the regression exit code; compa
   assert.match(compared.stdout, /^### ❌ poolbench gate FAILED: \d+ significant regression/);
   const reportOnly = await runCli(['compare', baseline, slow, '--no-fail']);
   assert.equal(reportOnly.code, ExitCode.Success);
-  assert.match(reportOnly.stderr, /--no-fail: \d+ regression\(s\) reported, exiting 0/);
+  assert.match(reportOnly.stderr, /--no-fail: gate FAILED: \d+ significant regression\(s\) against the baseline; exiting 0/);
 });
 
 test('a threshold that cannot hold gives the threshold exit code, and every report format carries the verdict', async () => {

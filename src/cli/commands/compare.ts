@@ -1,27 +1,33 @@
 import type { CliIo } from '../io.js';
 import { readRunReport } from '../../gate/report-file.js';
-import { gateExitCode, regressions, type GateVerdict } from '../../gate/verdict.js';
+import { gateExitCode, type GateVerdict } from '../../gate/verdict.js';
 import { compareWithBaseline } from '../../gate/compare.js';
-import { renderGateMarkdown, renderGateTable } from '../../gate/render.js';
+import { gateSettings } from '../../gate/settings.js';
+import { gateHeadline, renderGateMarkdown, renderGateTable } from '../../gate/render.js';
 import { parseMinEffect } from '../gate-options.js';
 import { ExitCode } from '../../exit-codes.js';
 
 export interface CompareCommandOptions {
-  minEffect: string;
+  /** Absent: the current report's scenario's gate.minEffect, else 5 %. */
+  minEffect?: string;
   /** commander's `--no-fail` sets this to false. */
   fail: boolean;
   format: 'terminal' | 'markdown';
 }
 
-/** Compares two saved reports; only the baseline comparison, since thresholds were checked when each ran. */
+/**
+ * Compares two saved reports; only the baseline comparison, since thresholds were checked when each
+ * ran. The gate's settings are those the current run's scenario carries, as `run --baseline` uses.
+ */
 export async function compareCommand(basePath: string, currentPath: string, options: CompareCommandOptions, io: CliIo): Promise<number> {
-  const minEffectPercent = parseMinEffect(options.minEffect);
+  const flags = options.minEffect !== undefined ? { minEffectPercent: parseMinEffect(options.minEffect) } : {};
   const [base, current] = await Promise.all([readRunReport(basePath, 'the baseline report'), readRunReport(currentPath, 'the current report')]);
-  const verdict: GateVerdict = { thresholds: [], comparison: compareWithBaseline(base, current, { minEffectPercent, baselineLabel: basePath }) };
+  const { compare } = gateSettings(current.scenario.gate, flags);
+  const verdict: GateVerdict = { thresholds: [], comparison: compareWithBaseline(base, current, { ...compare, baselineLabel: basePath }) };
   io.stdout.write(options.format === 'markdown' ? renderGateMarkdown(verdict) : renderGateTable(verdict));
   const code = gateExitCode(verdict);
   if (code !== ExitCode.Success && !options.fail) {
-    io.stderr.write(`--no-fail: ${regressions(verdict).length} regression(s) reported, exiting 0\n`);
+    io.stderr.write(`--no-fail: ${gateHeadline(verdict)}; exiting 0\n`);
     return ExitCode.Success;
   }
   return code;

@@ -16,6 +16,8 @@ import { parseOverride } from '../../scenario/overrides.js';
 import { parseMinEffect, parseRepeat } from '../gate-options.js';
 import { readRunReport } from '../../gate/report-file.js';
 import { evaluateGate, gateExitCode } from '../../gate/verdict.js';
+import { gateSettings } from '../../gate/settings.js';
+import { variantsWithoutSuccess } from '../../gate/success.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -24,19 +26,24 @@ export interface RunCommandOptions {
   format?: ReportFormat[];
   /** Exit 0 even when a variant's generator could not keep up (the flag stays in the report). */
   allowSaturation?: boolean;
-  repeat: string;
+  /** Absent: the scenario's gate.trials, else 1. */
+  repeat?: string;
   set: string[];
   baseline?: string;
   saveBaseline?: string;
-  minEffect: string;
+  /** Absent: the scenario's gate.minEffect, else 5 %. */
+  minEffect?: string;
   /** commander's `--no-fail` sets this to false. */
   fail: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
-  const repeat = parseRepeat(options.repeat);
-  const minEffectPercent = parseMinEffect(options.minEffect);
+  const flags = {
+    ...(options.repeat !== undefined && { repeat: parseRepeat(options.repeat) }),
+    ...(options.minEffect !== undefined && { minEffectPercent: parseMinEffect(options.minEffect) }),
+  };
   const scenario = await loadScenarioFile(file, options.set.map(parseOverride));
+  const gate = gateSettings(scenario.gate, flags);
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
   const stopper = new AbortController();
@@ -50,7 +57,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   let result;
   let failure: unknown;
   try {
-    result = await runScenario(scenario, { repeat, signal: stopper.signal, onEvent: progress.onEvent });
+    result = await runScenario(scenario, { repeat: gate.trials, signal: stopper.signal, onEvent: progress.onEvent });
   } catch (error) {
     if (!(error instanceof RunFailedError)) throw error;
     // What was measured before the failure is written like any partial run; the failure is reported after.
@@ -62,7 +69,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
 
   // The gate's verdict belongs to the run's report: every format shows it, `report` re-renders it.
   if (failure === undefined && !result.interruption) {
-    const verdict = evaluateGate(result, baseline, { minEffectPercent, baselineLabel: options.baseline });
+    const verdict = evaluateGate(result, baseline, { ...gate.compare, baselineLabel: options.baseline });
     if (verdict.thresholds.length > 0 || verdict.comparison) result.gate = verdict;
   }
 
@@ -77,7 +84,9 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
   io.stdout.write(renderTerminalSummary(result));
   for (const path of written) io.stderr.write(`report: ${path}\n`);
+  const withoutSuccess = variantsWithoutSuccess(result);
   if (options.saveBaseline && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
+  else if (options.saveBaseline && withoutSuccess.length > 0) io.stderr.write(`baseline not saved: no request of ${withoutSuccess.map((v) => JSON.stringify(v.name)).join(', ')} succeeded, and a baseline of failures would mislead\n`);
   else if (options.saveBaseline) {
     const baselinePath = resolve(options.saveBaseline);
     await writeFileAtomic(baselinePath, renderJson(result));
@@ -87,8 +96,11 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   if (failure !== undefined) throw failure;
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
+  // Precedence: src/exit-codes.ts. A variant that measured only failures says nothing about the pool;
+  // it comes before saturation, which a generator spinning on instant errors also shows.
+  if (withoutSuccess.length > 0) return ExitCode.NoSuccess;
   const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
-  // Figures from a generator that could not keep up are not to be trusted: that comes first.
+  // Figures from a generator that could not keep up are not to be trusted: that comes before the gate.
   if (saturated) return ExitCode.GeneratorSaturated;
   if (!result.gate) return ExitCode.Success;
   const code = gateExitCode(result.gate);
