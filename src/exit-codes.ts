@@ -18,8 +18,10 @@ export const ExitCode = {
   GeneratorSaturated: 101,
   /** `poolbench plan`: no pool size tried met the objectives at the target rate, or the fleet would exceed the upstream's connection limit. */
   PlanUnmet: 102,
-  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; what was measured was still written, marked partial. */
+  /** Interrupted by Ctrl-C (SIGINT); what was measured was still written, marked partial. 128 + 2, as shells report it. */
   Interrupted: 130,
+  /** Stopped by SIGTERM (CI, `timeout`, `kill`); what was measured was still written, marked partial. 128 + 15. */
+  Terminated: 143,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
@@ -32,5 +34,6 @@ export const exitCodeMeanings: Record<ExitCodeName, string> = {
   Regression: 'a significant regression against the baseline (`--baseline`, `compare`)',
   GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
   PlanUnmet: '`poolbench plan`: no pool size tried met the latency objectives and error budget at the target rate with headroom, or the fleet would open more connections than the upstream allows',
-  Interrupted: 'interrupted by Ctrl-C / SIGTERM; a partial report was written',
+  Interrupted: 'interrupted by Ctrl-C (SIGINT); a partial report was written. A second Ctrl-C quits at once, with this code and no report',
+  Terminated: 'stopped by SIGTERM (CI, `timeout`, `kill`); a partial report was written. A second signal quits at once, with no report',
 };
