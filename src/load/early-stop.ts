@@ -2,11 +2,13 @@
  * Early stop: a variant whose every request fails at once, always the same way, measures no
  * pool. A target that refuses every connection, or a request the client rejects before sending
  * it, would otherwise pile up hundreds of thousands of identical errors until the duration ends.
- * When no response has arrived and every request that settled failed with the same error class,
- * nearly all immediately (under IMMEDIATE_FAILURE_MS: a few slow ones are the busy machine's
- * lag, not a server at work), for EARLY_STOP_AFTER_MS and at least EARLY_STOP_MIN_FAILURES
- * requests, the load stops with a one-line explanation. One response or one other error class
- * turns the watch off for the rest of the window.
+ * When no response has arrived and every request that settled failed with the same error class
+ * for EARLY_STOP_AFTER_MS (and at least EARLY_STOP_MIN_FAILURES requests), the load stops with a
+ * one-line explanation — provided the failures were immediate: either of a kind that never meets
+ * a server at work (refused, unresolvable, unreachable, rejected before sending: however slow a
+ * flooded generator makes them), or nearly all within IMMEDIATE_FAILURE_MS of their send (a few
+ * slow ones are a busy machine's lag). A timeout, for one, is not immediate. One response or one
+ * other error class turns the watch off for the rest of the window.
  */
 import { classifyError } from '../metrics/error-class.js';
 import type { Response } from '../clients/types.js';
@@ -31,6 +33,8 @@ export class EarlyStopWatch {
   private errorClass: string | undefined;
   private failures = 0;
   private immediate = 0;
+  /** What the first failure says of the target, when it never met a server at work. */
+  private kind: FailureKind | undefined;
   /** Set once a response or another error class arrived, or the watch stopped the load. */
   private off = false;
   /** Set when the watch stopped the load. */
@@ -49,9 +53,10 @@ export class EarlyStopWatch {
         this.off = true;
         onResponse(latencyMs, response, uncorrectedMs);
       },
-      onFailure: (error: unknown, latencyMs: number) => {
-        onFailure(error, latencyMs);
-        if (!this.off) this.failed(error, latencyMs);
+      onFailure: (error: unknown, latencyMs: number, uncorrectedMs?: number) => {
+        onFailure(error, latencyMs, uncorrectedMs);
+        // From the send: under the open model, a generator that fell behind makes every failure look slow.
+        if (!this.off) this.failed(error, uncorrectedMs ?? latencyMs);
       },
     };
   }
@@ -67,9 +72,10 @@ export class EarlyStopWatch {
       this.errorClass = errorClass;
       this.firstError = error;
       this.firstAt = now;
+      this.kind = kindOf(error, errorClass);
     }
     this.failures += 1;
-    if (latencyMs < IMMEDIATE_FAILURE_MS) this.immediate += 1;
+    if (this.kind !== undefined || latencyMs < IMMEDIATE_FAILURE_MS) this.immediate += 1;
     if (this.failures >= EARLY_STOP_MIN_FAILURES && now - this.firstAt >= EARLY_STOP_AFTER_MS && this.immediate >= IMMEDIATE_SHARE * this.failures) {
       this.off = true;
       this.verdict = { reason: explainFailure(this.firstError, errorClass, this.origin) };
@@ -91,6 +97,27 @@ const REJECTED_BEFORE_SENDING = new Set([
   'ERR_UNESCAPED_CHARACTERS',
 ]);
 
+/** Failures that never meet a server at work: immediate however long a flooded generator takes to see them. */
+type FailureKind = 'refused' | 'unresolved' | 'unreachable' | 'blocked-port' | 'rejected';
+
+function kindOf(error: unknown, errorClass: string): FailureKind | undefined {
+  switch (errorClass) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'unresolved';
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return 'unreachable';
+  }
+  const { code, name, message, causeMessage } = describeError(error);
+  if (causeMessage === 'bad port') return 'blocked-port';
+  // fetch rejects invalid arguments with a bare TypeError; its network failures are "fetch failed".
+  if ((code !== undefined && REJECTED_BEFORE_SENDING.has(code)) || (code === undefined && name === 'TypeError' && message !== 'fetch failed')) return 'rejected';
+  return undefined;
+}
+
 /**
  * One line saying why every request failed, e.g. "every connection to 127.0.0.1:1 was refused
  * (ECONNREFUSED)". Error messages are not quoted: fetch's name the header value, which may be a
@@ -98,24 +125,22 @@ const REJECTED_BEFORE_SENDING = new Set([
  */
 export function explainFailure(error: unknown, errorClass: string, origin: string): string {
   const { host, hostname, port } = new URL(origin);
-  switch (errorClass) {
-    case 'ECONNREFUSED':
-      return `every connection to ${host} was refused (ECONNREFUSED)`;
-    case 'ECONNRESET':
-      return `every connection to ${host} was reset before a response arrived (ECONNRESET)`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
+  const { code, name, message } = describeError(error);
+  switch (kindOf(error, errorClass)) {
+    case 'refused':
+      return `every connection to ${host} was refused (${errorClass})`;
+    case 'unresolved':
       return `the host name ${hostname} could not be resolved (${errorClass})`;
-    case 'ENETUNREACH':
-    case 'EHOSTUNREACH':
+    case 'unreachable':
       return `${host} could not be reached (${errorClass})`;
+    case 'blocked-port':
+      return `fetch refuses to connect to port ${port}, which the fetch standard blocks; the client rejected every request before sending it`;
+    case 'rejected': {
+      const what = /header/i.test(message) ? 'invalid header name or value in request.headers' : 'invalid request';
+      return `the client rejected every request before sending it: ${what} (${code ?? name})`;
+    }
   }
-  const { code, name, message, causeMessage } = describeError(error);
-  if (causeMessage === 'bad port') return `fetch refuses to connect to port ${port}, which the fetch standard blocks; the client rejected every request before sending it`;
-  if ((code !== undefined && REJECTED_BEFORE_SENDING.has(code)) || (code === undefined && name === 'TypeError' && message !== 'fetch failed')) {
-    const what = /header/i.test(message) ? 'invalid header name or value in request.headers' : 'invalid request';
-    return `the client rejected every request before sending it: ${what} (${code ?? name})`;
-  }
+  if (errorClass === 'ECONNRESET') return `every connection to ${host} was reset before a response arrived (ECONNRESET)`;
   // A class that is not a code may be an error message, and messages can hold request text.
   const shown = /^[A-Za-z][A-Za-z0-9_]*$/.test(errorClass) ? errorClass : (code ?? name);
   return `every request failed at once with the same error${shown ? ` (${shown})` : ''} and none got a response`;

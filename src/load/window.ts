@@ -25,7 +25,8 @@ export interface LoadOptions {
    * given only by models where the two differ.
    */
   onResponse(latencyMs: number, response: Response, uncorrectedMs?: number): void;
-  onFailure(error: unknown, latencyMs: number): void;
+  /** A request failed; the times are counted as for `onResponse`. */
+  onFailure(error: unknown, latencyMs: number, uncorrectedMs?: number): void;
   /** Warm-up: hold the level the measured window starts from (see load/index.ts). */
   warmup?: boolean;
   /** Told when each request starts and settles, with the times the window already took. */
@@ -126,7 +127,11 @@ export class LoadWindow {
       if (this.finished) return;
       inFlight?.leave(performance.now());
       if (this.abandoner.signal.aborted) this.unfinished += 1;
-      else onFailure(error, performance.now() - (intendedAt ?? sentAt));
+      else {
+        const failedAt = performance.now();
+        if (intendedAt === undefined) onFailure(error, failedAt - sentAt);
+        else onFailure(error, failedAt - intendedAt, failedAt - sentAt);
+      }
       // A failure may settle without any I/O (the client refused the request, e.g. an invalid
       // header value, or fetch's blocked ports): then nothing but microtasks runs, and a worker
       // sending its next request at once would starve the event loop — no duration timer, no

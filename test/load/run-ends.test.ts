@@ -185,6 +185,21 @@ variants: [{ name: u, client: undici, connections: 2 }]
   assert.ok(v.errors['HTTP 5xx'] > 0);
 });
 
+test('failures that take their time (a timeout against a hung server) are not immediate: no early stop', { timeout: 60_000 }, async () => {
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: timeouts
+upstream: { rtt: 1ms, faults: [{ type: hang, trigger: { on: request } }] }
+load: { concurrency: 4, duration: 3s }
+variants: [{ name: u, client: undici, connections: 4, requestTimeout: 150ms }]
+`),
+  );
+  const [v] = result.variants;
+  assert.equal(v.stoppedEarly, undefined);
+  assert.ok(v.durationMs >= 2900, `ran its whole duration (${v.durationMs} ms)`);
+  assert.ok(v.requests.failed >= 10 && v.requests.completed === 0, JSON.stringify(v.requests));
+});
+
 test('worker threads stop early too, each on its share', { timeout: 60_000 }, async () => {
   const port = await freeClosedPort();
   const result = await runScenario(
