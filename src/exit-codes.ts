@@ -4,7 +4,7 @@
  * for the gate's codes; codes for later features are reserved so scripts written today keep working.
  *
  * When several apply to one run, the first of these wins (cli/commands/run.ts decides):
- * a run that did not finish (1, or interrupted: 130) > a variant with no successful request (103: its figures
+ * a run that did not finish (1, or interrupted: 130, 143) > a variant with no successful request (103: its figures
  * measure nothing but failures, and a generator spinning on instant errors is saturated too)
  * > saturation (101: the figures are not to be trusted) > a failed threshold (99) > the baseline
  * comparison (100) > 0. `--no-fail` turns only 99 and 100 into 0.
@@ -26,8 +26,10 @@ export const ExitCode = {
   PlanUnmet: 102,
   /** A variant completed no request successfully (every one failed or answered 4xx/5xx); `expectFailures: true` on the variant opts out. */
   NoSuccess: 103,
-  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; what was measured was still written, marked partial. */
+  /** Interrupted by Ctrl-C (SIGINT); what was measured was still written, marked partial. 128 + 2, as shells report it. */
   Interrupted: 130,
+  /** Stopped by SIGTERM (CI, `timeout`, `kill`); what was measured was still written, marked partial. 128 + 15. */
+  Terminated: 143,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
@@ -41,7 +43,8 @@ export const exitCodeMeanings: Record<ExitCodeName, string> = {
   GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
   PlanUnmet: '`poolbench plan`: no pool size tried met the latency objectives and error budget at the target rate with headroom, or the fleet would open more connections than the upstream allows',
   NoSuccess: 'a variant had no successful request: every request failed or answered 4xx/5xx (the notes name the variant); `expectFailures: true` on the variant exits 0 for fault experiments',
-  Interrupted: 'interrupted by Ctrl-C / SIGTERM; a partial report was written',
+  Interrupted: 'interrupted by Ctrl-C (SIGINT); a partial report was written. A second Ctrl-C quits at once, with this code and no report',
+  Terminated: 'stopped by SIGTERM (CI, `timeout`, `kill`); a partial report was written. A second signal quits at once, with no report',
 };
 
 /** What is written when a run ends with each code: the README's "written" column. */
@@ -54,5 +57,6 @@ export const exitCodeOutputs: Record<ExitCodeName, string> = {
   GeneratorSaturated: 'the JSON report and every `--format` file, complete, the saturated variants flagged; the baseline with `--save-baseline`',
   PlanUnmet: 'the plan JSON, complete',
   NoSuccess: 'the JSON report and every `--format` file, complete; no baseline (it would compare against failures)',
-  Interrupted: 'the JSON report and every `--format` file (`plan`: the plan JSON), marked partial; no baseline',
+  Interrupted: 'the JSON report and every `--format` file (`plan`: the plan JSON), marked partial; no baseline; after a second Ctrl-C, nothing',
+  Terminated: 'the JSON report and every `--format` file (`plan`: the plan JSON), marked partial; no baseline; after a second signal, nothing',
 };

@@ -99,6 +99,8 @@ export interface VariantResult {
   timeSeries: TimeSeriesPoint[];
   /** Set when the generator could not keep up (load/self-check.ts): its figures are not to be trusted. */
   saturated?: Saturation;
+  /** Set when the load stopped before its end because every request failed at once (load/early-stop.ts). */
+  stoppedEarly?: { reason: string };
   /** Open model: requests the schedule asked for during the window (compare with requests.sent). */
   intendedRequests?: number;
   /** Requests in flight over the measured window, time-weighted (absent for engines that drive their own load). */

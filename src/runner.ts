@@ -170,6 +170,8 @@ async function runVariant(
         recorder.recordFailure(error);
         faultRecorder?.record(false, ms);
       },
+      // Timed faults may refuse every request for a while on purpose: that is the experiment.
+      ...(windows.length === 0 && { earlyStop: { origin: target.origin } }),
     };
 
     if (load.warmup > 0) {
@@ -283,6 +285,7 @@ async function runVariant(
       ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
       ...(inFlightSummary && { inFlight: inFlightSummary }),
       ...(saturated && { saturated }),
+      ...(outcome.stoppedEarly && { stoppedEarly: outcome.stoppedEarly }),
       ...(attemptsBefore && attemptsAfter && { attempts: countsSince(attemptsBefore, attemptsAfter) }),
       ...(faultRecorder && { faultWindows: faultRecorder.figures() }),
     };

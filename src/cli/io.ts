@@ -1,3 +1,5 @@
+import { ExitCode } from '../exit-codes.js';
+
 /**
  * What a command may touch of the outside world. The binary passes the real process; tests
  * pass buffers and trigger interrupts themselves, so the whole CLI runs in-process.
@@ -19,8 +21,8 @@ export function processIo(): CliIo {
       let interrupts = 0;
       const handle = (signal: 'SIGINT' | 'SIGTERM') => {
         interrupts += 1;
-        // A second Ctrl-C means "now": the first one is already writing what was measured.
-        if (interrupts > 1) process.exit(130);
+        // A second signal means "now": nothing more is written, not even what the first one was writing.
+        if (interrupts > 1) process.exit(signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted);
         listener(signal);
       };
       const onSigint = () => handle('SIGINT');

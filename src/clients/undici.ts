@@ -9,7 +9,8 @@
  * so that effect can be measured (and the advisor points it out).
  */
 import { EventEmitter } from 'node:events';
-import { BalancedPool, Pool, RetryAgent, buildConnector, type Dispatcher } from 'undici';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
 import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './types.js';
 import { drainBody } from './drain.js';
@@ -68,12 +69,25 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
   const attempts = trackUndiciAttempts();
 
   const { method, headers, body } = target.request;
+  // undici's Pool refuses a request it finds invalid (a header value with CR/LF, `expect`, …) only
+  // after taking a connection slot for it, which it never gives back: a few refusals wedge the
+  // pool, and later requests wait for ever, deaf to their abort. The request options are the same
+  // for every request of a run, so a refusal is made here once and for all: headers are checked
+  // up front (node:http's rules are undici's), and after any other refusal the rest get it at once.
+  let refused: unknown = invalidHeader(headers);
   const adapter: ClientAdapter = {
     library: `undici ${undiciVersion}`,
     async send(path, signal) {
+      if (refused !== undefined) throw refused;
       const dispatcher = dispatchers[nextDispatcher];
       nextDispatcher = (nextDispatcher + 1) % dispatchers.length;
-      const response = await dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: variant.blocking });
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: variant.blocking });
+      } catch (error) {
+        if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError) refused = error;
+        throw error;
+      }
       return { status: response.statusCode, bytes: await drainBody(response.body) };
     },
     connections: () => ({ ...counts }),
@@ -96,6 +110,19 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
   };
   return adapter;
 };
+
+/** The error undici would refuse `headers` with, if any. */
+function invalidHeader(headers: Record<string, string>): Error | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      return new errors.InvalidArgumentError(`invalid ${name} header`);
+    }
+  }
+  return undefined;
+}
 
 /**
  * undici accepts an EventEmitter with `aborted` as a request's signal. One AbortSignal is shared

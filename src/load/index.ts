@@ -8,6 +8,7 @@ import { createLatencySampler } from '../upstream/latency.js';
 import { runClosedLoad } from './closed.js';
 import { runOpenLoad } from './open.js';
 import { Ramp } from './ramp.js';
+import { EarlyStopWatch } from './early-stop.js';
 import type { LoadOptions, LoadOutcome } from './window.js';
 
 /** The level (rate or concurrency) a load follows over the measured window. */
@@ -28,9 +29,17 @@ export function runLoad(load: LoadConfig, options: LoadOptions): Promise<LoadOut
   return runClosedLoad({ ...options, concurrency: ramp, idleGap: load.idleGap === undefined ? undefined : createLatencySampler(load.idleGap) });
 }
 
-/** Runs the measured window: the client's own engine when it has one (autocannon, worker threads), else the load model. */
-export function driveLoad(client: Pick<ClientAdapter, 'drive'>, load: LoadConfig, options: LoadOptions): Promise<LoadOutcome> {
-  return client.drive?.(options) ?? runLoad(load, options);
+/**
+ * Runs the measured window: the client's own engine when it has one (autocannon, worker threads),
+ * else the load model; with `options.earlyStop`, watched for a variant that only fails at once.
+ */
+export async function driveLoad(client: Pick<ClientAdapter, 'drive'>, load: LoadConfig, options: LoadOptions): Promise<LoadOutcome> {
+  const watch = options.earlyStop && new EarlyStopWatch(options.earlyStop.origin);
+  const watched = watch ? watch.watch(options) : options;
+  const outcome = await (client.drive?.(watched) ?? runLoad(load, watched));
+  // Worker threads watch their own share and say so in their outcome.
+  const stoppedEarly = watch?.verdict ?? outcome.stoppedEarly;
+  return stoppedEarly ? { ...outcome, stoppedEarly } : outcome;
 }
 
 export type { LoadOptions, LoadOutcome } from './window.js';

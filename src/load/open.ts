@@ -28,8 +28,9 @@ export function runOpenLoad(options: OpenLoadOptions): Promise<LoadOutcome> {
   let immediate: NodeJS.Immediate | undefined;
 
   return new Promise<LoadOutcome>((resolve) => {
-    const finishIfDone = () => {
-      if (inFlight > 0 || !(window.stopping || !window.budgetLeft)) return;
+    /** `givenUp`: requests a client never settles are not waited for past the grace period. */
+    const finishIfDone = (givenUp = false) => {
+      if (!givenUp && (inFlight > 0 || !(window.stopping || !window.budgetLeft))) return;
       disarm();
       window.stop();
       // Requests the schedule wanted before the stop (or the budget): what `sent` is judged by.
@@ -71,6 +72,7 @@ export function runOpenLoad(options: OpenLoadOptions): Promise<LoadOutcome> {
     };
 
     window.stopSignal.addEventListener('abort', () => finishIfDone(), { once: true });
+    void window.givenUp.then(() => finishIfDone(true));
     pump();
   });
 }

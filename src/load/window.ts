@@ -2,11 +2,13 @@
  * The measured window every load model shares: when to stop sending (duration, request budget,
  * abort signal) and what happens to requests still in flight then. They get a grace period to
  * finish (their latency counts: they started inside the window); after it they are aborted and
- * counted as unfinished, never as errors, so a hung upstream cannot hang the run.
+ * counted as unfinished, never as errors, so a hung upstream cannot hang the run. A client that
+ * does not settle an aborted request is not waited for either (ABANDON_SLACK_MS; `givenUp`).
  */
 import { setMaxListeners } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from '../clients/types.js';
+import type { StoppedEarly } from './early-stop.js';
 
 /** What every load model is given. */
 export interface LoadOptions {
@@ -23,12 +25,18 @@ export interface LoadOptions {
    * given only by models where the two differ.
    */
   onResponse(latencyMs: number, response: Response, uncorrectedMs?: number): void;
-  onFailure(error: unknown, latencyMs: number): void;
+  /** A request failed; the times are counted as for `onResponse`. */
+  onFailure(error: unknown, latencyMs: number, uncorrectedMs?: number): void;
   /** Warm-up: hold the level the measured window starts from (see load/index.ts). */
   warmup?: boolean;
   /** Told when each request starts and settles, with the times the window already took. */
   inFlight?: { enter(now: number): void; leave(now: number): void };
+  /** Stop early when every request fails at once, the same way (see early-stop.ts); `origin` is the target's, for the explanation. */
+  earlyStop?: { origin: string };
 }
+
+/** How long past the grace period a request that ignores its abort is waited for. */
+const ABANDON_SLACK_MS = 1000;
 
 export interface LoadOutcome {
   /** From the first request sent to the last one settled. */
@@ -38,6 +46,8 @@ export interface LoadOutcome {
   unfinished: number;
   /** Open model: requests the schedule asked for before the stop; `sent` falls short when the generator fell behind. */
   intended?: number;
+  /** Set when the load stopped because every request failed at once (early-stop.ts). */
+  stoppedEarly?: StoppedEarly;
 }
 
 export class LoadWindow {
@@ -48,6 +58,17 @@ export class LoadWindow {
   private readonly durationTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly onAbort = () => this.stop();
+  /** Requests sent and not settled yet. */
+  private pending = 0;
+  /** Set by `finish`: what settles later is not recorded, the figures are summed up already. */
+  private finished = false;
+  private giveUp!: () => void;
+  /**
+   * Resolves ABANDON_SLACK_MS after the grace period: the load models stop waiting then, and the
+   * requests still pending count as unfinished. (undici's Pool, once it has refused a request with
+   * an invalid header, keeps later ones queued for good, deaf to their abort signal.)
+   */
+  readonly givenUp = new Promise<void>((resolve) => (this.giveUp = resolve));
   readonly startedAt = performance.now();
   /** When sending stopped; Infinity while it goes on. */
   stoppedAt = Infinity;
@@ -80,7 +101,10 @@ export class LoadWindow {
     if (this.stopping) return;
     this.stoppedAt = performance.now();
     this.stopper.abort();
-    this.graceTimer = setTimeout(() => this.abandoner.abort(), this.options.graceMs);
+    this.graceTimer = setTimeout(() => {
+      this.abandoner.abort();
+      this.graceTimer = setTimeout(this.giveUp, ABANDON_SLACK_MS);
+    }, this.options.graceMs);
   }
 
   /** Waits `ms`, or less when the window stops first. */
@@ -92,19 +116,36 @@ export class LoadWindow {
   async request(intendedAt?: number): Promise<void> {
     const { send, onResponse, onFailure, inFlight } = this.options;
     this.sent += 1;
+    this.pending += 1;
     const sentAt = performance.now();
     inFlight?.enter(sentAt);
+    let response: Response;
     try {
-      const response = await send(this.abandoner.signal);
-      const endedAt = performance.now();
-      inFlight?.leave(endedAt);
-      if (intendedAt === undefined) onResponse(endedAt - sentAt, response);
-      else onResponse(endedAt - intendedAt, response, endedAt - sentAt);
+      response = await send(this.abandoner.signal);
     } catch (error) {
+      this.pending -= 1;
+      if (this.finished) return;
       inFlight?.leave(performance.now());
       if (this.abandoner.signal.aborted) this.unfinished += 1;
-      else onFailure(error, performance.now() - (intendedAt ?? sentAt));
+      else {
+        const failedAt = performance.now();
+        if (intendedAt === undefined) onFailure(error, failedAt - sentAt);
+        else onFailure(error, failedAt - intendedAt, failedAt - sentAt);
+      }
+      // A failure may settle without any I/O (the client refused the request, e.g. an invalid
+      // header value, or fetch's blocked ports): then nothing but microtasks runs, and a worker
+      // sending its next request at once would starve the event loop — no duration timer, no
+      // SIGTERM, no stop message — for ever. One turn of the loop after each failure prevents
+      // that. A response always comes from I/O, so the hot path pays nothing.
+      await nextTurn();
+      return;
     }
+    this.pending -= 1;
+    if (this.finished) return;
+    const endedAt = performance.now();
+    inFlight?.leave(endedAt);
+    if (intendedAt === undefined) onResponse(endedAt - sentAt, response);
+    else onResponse(endedAt - intendedAt, response, endedAt - sentAt);
   }
 
   /** Releases the timers and the caller's signal; returns the outcome so far. */
@@ -112,6 +153,8 @@ export class LoadWindow {
     clearTimeout(this.durationTimer);
     clearTimeout(this.graceTimer);
     this.options.signal.removeEventListener('abort', this.onAbort);
+    if (!this.finished) this.unfinished += this.pending;
+    this.finished = true;
     return { elapsedMs: performance.now() - this.startedAt, sent: this.sent, unfinished: this.unfinished, ...(intended !== undefined && { intended }) };
   }
 }

@@ -32,7 +32,7 @@ export interface WorkerData {
   load: LoadConfig;
 }
 
-export type ToWorker = { type: 'run'; durationMs?: number; requests?: number; warmup?: boolean; graceMs: number } | { type: 'stop' } | { type: 'close' };
+export type ToWorker = { type: 'run'; durationMs?: number; requests?: number; warmup?: boolean; graceMs: number; earlyStop?: LoadOptions['earlyStop'] } | { type: 'stop' } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; library: string }
@@ -129,7 +129,8 @@ export function createWorkerClient(scenario: Scenario, variant: Variant, target:
       };
       thread.on('message', onMessage);
       const requests = options.requests === undefined ? undefined : splitWhole(options.requests, threads.length, index);
-      thread.postMessage({ type: 'run', durationMs: options.durationMs, requests, warmup: options.warmup, graceMs: options.graceMs } satisfies ToWorker);
+      const { durationMs, warmup, graceMs, earlyStop } = options;
+      thread.postMessage({ type: 'run', durationMs, requests, warmup, graceMs, earlyStop } satisfies ToWorker);
       if (options.signal.aborted) thread.postMessage({ type: 'stop' } satisfies ToWorker);
     });
   }
@@ -143,5 +144,7 @@ function mergeOutcomes(outcomes: LoadOutcome[]): LoadOutcome {
     sent: sum((o) => o.sent),
     unfinished: sum((o) => o.unfinished),
     ...(outcomes.some((o) => o.intended !== undefined) && { intended: sum((o) => o.intended ?? 0) }),
+    // Each thread watches its own share; the variant stopped early only if every one did.
+    ...(outcomes.every((o) => o.stoppedEarly) && { stoppedEarly: outcomes[0].stoppedEarly }),
   };
 }

@@ -36,6 +36,7 @@ export function runNotes(result: RunResult): string[] {
     if (up && v.connections.countsAgree === false) {
       notes.push(`${v.name}: the client counted ${v.connections.openedByClient} connections opened, the upstream ${up.connectionsAccepted} accepted`);
     }
+    if (v.stoppedEarly) notes.push(`${v.name}: stopped early: ${v.stoppedEarly.reason}`);
     if (v.saturated) notes.push(`${v.name}: the load generator could not keep up (${v.saturated.reason}); its figures measure the generator as much as the pool`);
     if (v.requests.unfinished > 0) notes.push(`${v.name}: ${v.requests.unfinished} request(s) were still in flight at the end and were abandoned`);
   }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
@@ -12,10 +13,10 @@ export interface InProcessRun {
 }
 
 /**
- * Runs the CLI in this process. `interruptAfterMs` delivers a Ctrl-C as the terminal would;
+ * Runs the CLI in this process. `interruptAfterMs` delivers a Ctrl-C (or `interruptSignal`) as the terminal would;
  * `stderrIsTTY` makes stderr claim to be a terminal; `env` is the environment the CLI sees.
  */
-export async function runCli(args: string[], options: { interruptAfterMs?: number; stderrIsTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<InProcessRun> {
+export async function runCli(args: string[], options: { interruptAfterMs?: number; interruptSignal?: 'SIGINT' | 'SIGTERM'; stderrIsTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<InProcessRun> {
   let stdout = '';
   let stderr = '';
   let timer: NodeJS.Timeout | undefined;
@@ -24,7 +25,7 @@ export async function runCli(args: string[], options: { interruptAfterMs?: numbe
     stderr: { write: (s: string) => (stderr += s), isTTY: options.stderrIsTTY },
     env: options.env ?? {},
     onInterrupt(listener) {
-      if (options.interruptAfterMs !== undefined) timer = setTimeout(() => listener('SIGINT'), options.interruptAfterMs);
+      if (options.interruptAfterMs !== undefined) timer = setTimeout(() => listener(options.interruptSignal ?? 'SIGINT'), options.interruptAfterMs);
       return () => clearTimeout(timer);
     },
   };
@@ -61,4 +62,17 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
     if (child.exitCode !== null) return resolve(child.exitCode);
     child.once('exit', (code) => resolve(code));
   });
+}
+
+/** The pids of `pid`'s child processes, read from /proc (Linux): the upstream a run forks. */
+export async function childPids(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) children.push(Number(entry));
+  }
+  return children;
 }

@@ -5,6 +5,7 @@ import { planScenario, planSucceeded } from '../../plan/planner.js';
 import { renderPlan, renderPlanJson, renderStepLine } from '../../plan/render.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { ExitCode } from '../../exit-codes.js';
+import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
 
 export interface PlanCommandOptions {
   out?: string;
@@ -13,21 +14,17 @@ export interface PlanCommandOptions {
 
 export async function planCommand(file: string, options: PlanCommandOptions, io: CliIo): Promise<number> {
   const scenario = await loadScenarioFile(file);
-  const stopper = new AbortController();
-  const stopListening = io.onInterrupt((signal) => {
-    io.stderr.write(`\n${signal}: stopping; writing what was measured (Ctrl-C again to quit at once)\n`);
-    stopper.abort(signal);
-  });
+  const interrupt = stopOnInterrupt(io);
   let result;
   try {
     result = await planScenario(scenario, {
-      signal: stopper.signal,
+      signal: interrupt.signal,
       onEvent: (event) => {
         if (!options.quiet && event.type === 'step-end') io.stderr.write(renderStepLine(event.variant, event.step));
       },
     });
   } finally {
-    stopListening();
+    interrupt.release();
   }
 
   const reportPath = resolve(options.out ?? defaultReportPath(`${scenario.name}-plan`, result.startedAt, 'json'));
@@ -35,7 +32,5 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
   io.stdout.write(renderPlan(result));
   io.stderr.write(`report: ${reportPath}\n`);
 
-  if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
-  if (result.interruption) return ExitCode.RunError;
-  return planSucceeded(result) ? ExitCode.Success : ExitCode.PlanUnmet;
+  return interruptionExitCode(result.interruption) ?? (planSucceeded(result) ? ExitCode.Success : ExitCode.PlanUnmet);
 }

@@ -10,6 +10,7 @@ import type { ReportFormat } from '../../report/index.js';
 import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { writeReportFormat } from '../report-files.js';
+import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
 import { ExitCode } from '../../exit-codes.js';
 import { RunFailedError } from '../../errors.js';
 import { parseOverride } from '../../scenario/overrides.js';
@@ -46,24 +47,19 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const gate = gateSettings(scenario.gate, flags);
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
-  const stopper = new AbortController();
   const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
-  const stopListening = io.onInterrupt((signal) => {
-    // The live view owns the terminal until it is unmounted; the message must come after it.
-    progress.stop();
-    io.stderr.write(`\n${signal}: stopping; writing what was measured (Ctrl-C again to quit at once)\n`);
-    stopper.abort(signal);
-  });
+  // The live view owns the terminal until it is unmounted; the message must come after it.
+  const interrupt = stopOnInterrupt(io, () => progress.stop());
   let result;
   let failure: unknown;
   try {
-    result = await runScenario(scenario, { repeat: gate.trials, signal: stopper.signal, onEvent: progress.onEvent });
+    result = await runScenario(scenario, { repeat: gate.trials, signal: interrupt.signal, onEvent: progress.onEvent });
   } catch (error) {
     if (!(error instanceof RunFailedError)) throw error;
     // What was measured before the failure is written like any partial run; the failure is reported after.
     ({ result, failure } = error);
   } finally {
-    stopListening();
+    interrupt.release();
     progress.stop();
   }
 
@@ -94,8 +90,8 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   }
 
   if (failure !== undefined) throw failure;
-  if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
-  if (result.interruption) return ExitCode.RunError;
+  const interrupted = interruptionExitCode(result.interruption);
+  if (interrupted !== undefined) return interrupted;
   // Precedence: src/exit-codes.ts. A variant that measured only failures says nothing about the pool;
   // it comes before saturation, which a generator spinning on instant errors also shows.
   if (withoutSuccess.length > 0) return ExitCode.NoSuccess;

@@ -1,0 +1,40 @@
+/**
+ * How the commands that send load (`run`, `plan`) answer Ctrl-C and SIGTERM: the first signal
+ * stops the load and lets the command write what was measured, marked partial; a second one
+ * quits at once, writing nothing (see io.ts). The exit code says which signal it was.
+ */
+import type { CliIo } from './io.js';
+import type { RunResult } from '../result.js';
+import { ExitCode } from '../exit-codes.js';
+
+export interface InterruptListener {
+  /** Aborted, with the signal's name as reason, on the first Ctrl-C or SIGTERM. */
+  signal: AbortSignal;
+  /** Stops listening; the process's default handling comes back. */
+  release(): void;
+}
+
+/** `beforeMessage` runs before the "stopping" line is printed (the live view must let go of the terminal first). */
+export function stopOnInterrupt(io: CliIo, beforeMessage?: () => void): InterruptListener {
+  const stopper = new AbortController();
+  const release = io.onInterrupt((signal) => {
+    beforeMessage?.();
+    io.stderr.write(`\n${signal}: stopping; writing what was measured (Ctrl-C again to quit at once, without a report)\n`);
+    stopper.abort(signal);
+  });
+  return { signal: stopper.signal, release };
+}
+
+/** The exit code of a run that was cut short, by why; undefined when it ran to its end. */
+export function interruptionExitCode(interruption: RunResult['interruption']): number | undefined {
+  switch (interruption?.reason) {
+    case undefined:
+      return undefined;
+    case 'SIGINT':
+      return ExitCode.Interrupted;
+    case 'SIGTERM':
+      return ExitCode.Terminated;
+    default:
+      return ExitCode.RunError;
+  }
+}
