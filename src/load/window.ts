@@ -2,11 +2,14 @@
  * The measured window every load model shares: when to stop sending (duration, request budget,
  * abort signal) and what happens to requests still in flight then. They get a grace period to
  * finish (their latency counts: they started inside the window); after it they are aborted and
- * counted as unfinished, never as errors, so a hung upstream cannot hang the run.
+ * counted as unfinished, never as errors, so a hung upstream cannot hang the run. Requests still
+ * waiting in the client for a connection when sending stops were never sent: the client cancels
+ * them without opening a connection (clients/cancel.ts), and they are counted as cancelled.
  */
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from '../clients/types.js';
+import { isCancelled } from '../clients/cancel.js';
 
 /** What every load model is given. */
 export interface LoadOptions {
@@ -16,7 +19,8 @@ export interface LoadOptions {
   signal: AbortSignal;
   /** How long in-flight requests may take to finish once the loop stops. */
   graceMs: number;
-  send(signal: AbortSignal): Promise<Response>;
+  /** `signal` aborts at the end of the grace period; `stop` when sending stops (see ClientAdapter.send). */
+  send(signal: AbortSignal, stop: AbortSignal): Promise<Response>;
   /**
    * A response arrived. `latencyMs` counts from the request's intended start (the open model's
    * schedule) or from its send (the closed model); `uncorrectedMs`, from its actual send, is
@@ -36,6 +40,8 @@ export interface LoadOutcome {
   sent: number;
   /** In flight when the loop stopped and aborted after the grace period. */
   unfinished: number;
+  /** Still waiting in the client for a connection when the loop stopped: cancelled, never written. */
+  cancelled: number;
   /** Open model: requests the schedule asked for before the stop; `sent` falls short when the generator fell behind. */
   intended?: number;
 }
@@ -53,6 +59,7 @@ export class LoadWindow {
   stoppedAt = Infinity;
   sent = 0;
   unfinished = 0;
+  cancelled = 0;
 
   constructor(private readonly options: LoadOptions, maxInFlight: number) {
     // Every request in flight listens on one signal; that is by design, not a leak.
@@ -95,14 +102,15 @@ export class LoadWindow {
     const sentAt = performance.now();
     inFlight?.enter(sentAt);
     try {
-      const response = await send(this.abandoner.signal);
+      const response = await send(this.abandoner.signal, this.stopper.signal);
       const endedAt = performance.now();
       inFlight?.leave(endedAt);
       if (intendedAt === undefined) onResponse(endedAt - sentAt, response);
       else onResponse(endedAt - intendedAt, response, endedAt - sentAt);
     } catch (error) {
       inFlight?.leave(performance.now());
-      if (this.abandoner.signal.aborted) this.unfinished += 1;
+      if (isCancelled(error)) this.cancelled += 1;
+      else if (this.abandoner.signal.aborted) this.unfinished += 1;
       else onFailure(error, performance.now() - (intendedAt ?? sentAt));
     }
   }
@@ -112,6 +120,6 @@ export class LoadWindow {
     clearTimeout(this.durationTimer);
     clearTimeout(this.graceTimer);
     this.options.signal.removeEventListener('abort', this.onAbort);
-    return { elapsedMs: performance.now() - this.startedAt, sent: this.sent, unfinished: this.unfinished, ...(intended !== undefined && { intended }) };
+    return { elapsedMs: performance.now() - this.startedAt, sent: this.sent, unfinished: this.unfinished, cancelled: this.cancelled, ...(intended !== undefined && { intended }) };
   }
 }

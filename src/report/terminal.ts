@@ -35,6 +35,7 @@ export function runNotes(result: RunResult): string[] {
     }
     if (v.saturated) notes.push(`${v.name}: the load generator could not keep up (${v.saturated.reason}); its figures measure the generator as much as the pool`);
     if (v.requests.unfinished > 0) notes.push(`${v.name}: ${v.requests.unfinished} request(s) were still in flight at the end and were abandoned`);
+    if (v.requests.cancelled) notes.push(`${v.name}: ${v.requests.cancelled} request(s) were still waiting for a connection when the window stopped and were cancelled unsent`);
   }
   return notes;
 }
