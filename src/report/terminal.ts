@@ -5,12 +5,14 @@ import { renderDistribution } from './distribution.js';
 import { renderRouteTable } from './routes.js';
 import { renderFindings } from './findings.js';
 import { renderGateTable } from '../gate/render.js';
+import { describeLoad } from './load-description.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
   const heading = [
     `poolbench ${env.poolbench} — ${scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,
     `target ${result.targetUrl} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${env.cpuModel}`,
+    `load: ${describeLoad(scenario.load)}`,
   ];
   const routes = renderRouteTable(result);
   const sections = [heading.join('\n'), renderComparisonTable(result), ...(routes ? [routes] : []), ...result.variants.map(renderDistribution)];

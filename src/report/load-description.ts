@@ -1,0 +1,16 @@
+/**
+ * The load a run applied, in one phrase for every heading. The closed model fixes requests in
+ * flight (its concurrency); the open model fixes arrivals (its rate) and lets requests in flight
+ * follow, up to maxInFlight — so the open model is never described by a concurrency it did not use.
+ */
+import type { LoadConfig } from '../scenario/schema.js';
+import { formatCount, formatRate } from './format.js';
+
+export function describeLoad(load: LoadConfig): string {
+  const targets = load.stages?.map((stage) => formatCount(stage.target)).join(' → ');
+  if (load.model === 'open') {
+    const rate = targets ? `arrival rate ${formatCount(load.rate ?? 0)} → ${targets} req/s` : `arrival rate ${formatRate(load.rate ?? 0)}`;
+    return `open model, ${rate}, at most ${formatCount(load.maxInFlight)} requests in flight`;
+  }
+  return `closed model, concurrency ${formatCount(load.concurrency)}${targets ? ` → ${targets}` : ''}`;
+}
