@@ -14,7 +14,7 @@ import { drawCharts } from './html-client.js';
 import { escapeMarkup as h, jsonForScript } from './escape.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
 import { runNotes } from './terminal.js';
-import { describeLoad } from './load-description.js';
+import { describeLoad, scenarioAsRun } from './load-description.js';
 
 /** Tableau 10: distinct on screen and in print. */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -125,7 +125,7 @@ ${charts.map((c) => `<section class="card"><h3>${h(c.title)}</h3><div class="cha
 <h2>Latency percentiles</h2>
 ${percentileTable(result)}
 <h2>Scenario</h2>
-<pre>${h(YAML.stringify(scenario))}</pre>
+<pre>${h(YAML.stringify(scenarioAsRun(scenario)))}</pre>
 <h2>Environment</h2>
 ${environmentTable(result)}
 </main>

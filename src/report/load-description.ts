@@ -3,7 +3,7 @@
  * flight (its concurrency); the open model fixes arrivals (its rate) and lets requests in flight
  * follow, up to maxInFlight — so the open model is never described by a concurrency it did not use.
  */
-import type { LoadConfig } from '../scenario/schema.js';
+import type { LoadConfig, Scenario } from '../scenario/schema.js';
 import { formatCount, formatRate } from './format.js';
 
 export function describeLoad(load: LoadConfig): string {
@@ -13,4 +13,11 @@ export function describeLoad(load: LoadConfig): string {
     return `open model, ${rate}, at most ${formatCount(load.maxInFlight)} requests in flight`;
   }
   return `closed model, concurrency ${formatCount(load.concurrency)}${targets ? ` → ${targets}` : ''}`;
+}
+
+/** The scenario as shown in a report: under the open model without the concurrency default it did not use. */
+export function scenarioAsRun(scenario: Scenario): object {
+  if (scenario.load.model !== 'open') return scenario;
+  const { concurrency: _unused, ...load } = scenario.load;
+  return { ...scenario, load };
 }
