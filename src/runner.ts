@@ -221,7 +221,8 @@ async function runVariant(
         rps: (recorder.completed / elapsedMs) * 1000,
         p50: latency.totalCount ? latency.getValueAtPercentile(50) / 1000 : 0,
         p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
-        connectionsOpened: openedBeforeTick - connectionsBefore.opened,
+        // As the connections row counts them: the warm-up's kept connections carry the window's requests too.
+        connectionsOpened: openedBeforeTick - connectionsBefore.opened + (warmup?.connectionsKept ?? 0),
         pool: client.poolState?.(),
       });
     }, TICK_MS);

@@ -228,7 +228,7 @@ export const comparisonMetrics: ComparisonMetric[] = [...coreMetrics.slice(0, af
  * The connections that carried the window's requests, saying how many the warm-up opened; the
  * upstream's count (and the agreement) is over the window alone, as both sides counted it.
  */
-function connectionsCell(v: VariantResult): string {
+export function connectionsCell(v: VariantResult): string {
   const { openedByClient, upstream, countsAgree } = v.connections;
   const kept = v.warmup?.connectionsKept ?? 0;
   // A mismatch between the two sides is shown, never hidden.
