@@ -47,6 +47,15 @@ export interface ConnectionFigures {
   http2?: ClientHttp2Counts;
 }
 
+export interface WarmupFigures {
+  /** Responses during the warm-up (not in any figure of the window). */
+  requests: number;
+  /** Connections the client opened during the warm-up. */
+  connectionsOpened: number;
+  /** Of those, still open when measuring began: the window's requests used them too. */
+  connectionsKept: number;
+}
+
 /** One trial's headline figures (`--repeat`): the samples the gate's statistics compare. */
 export interface TrialFigures {
   p50: number;
@@ -58,6 +67,7 @@ export interface TrialFigures {
   rps: number;
   completed: number;
   errors: number;
+  /** Connections that carried the trial's requests, the warm-up's kept ones included (metrics/connection-use.ts). */
   connectionsOpened: number;
   durationMs: number;
 }
@@ -78,6 +88,8 @@ export interface VariantResult {
     failed: number;
     /** In flight at the stop and aborted after the grace period; not errors. */
     unfinished: number;
+    /** Still waiting in the client for a connection at the stop: cancelled unsent; not errors. Absent in older reports. */
+    cancelled?: number;
   };
   throughputRps: number;
   bytesReceived: number;
@@ -113,6 +125,8 @@ export interface VariantResult {
   attempts?: AttemptCounts;
   /** Losses in the upstream's timed fault windows (deploys, drains, refusals); absent without such windows. */
   faultWindows?: FaultWindowFigures;
+  /** With `load.warmup`: what the warm-up did, kept apart from the window's figures (metrics/connection-use.ts). */
+  warmup?: WarmupFigures;
   /** With `--repeat N` (N > 1): each trial's figures, in the order run; the rest merges all trials. */
   trials?: TrialFigures[];
 }

@@ -150,10 +150,10 @@ async function runVariant(
   // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
   const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
   let routeRecorder = new RouteLatencyRecorder();
-  const sendOnRoute = async (s: AbortSignal) => {
+  const sendOnRoute = async (s: AbortSignal, stop: AbortSignal) => {
     const path = pickRoute!();
     const startedAt = performance.now();
-    const response = await client.send(path, s);
+    const response = await client.send(path, s, stop);
     routeRecorder.record(path, performance.now() - startedAt);
     return response;
   };
@@ -161,7 +161,7 @@ async function runVariant(
     const loadOptions = {
       signal,
       graceMs: GRACE_MS,
-      send: pickRoute ? sendOnRoute : (s: AbortSignal) => client.send(target.request.path, s),
+      send: pickRoute ? sendOnRoute : (s: AbortSignal, stop: AbortSignal) => client.send(target.request.path, s, stop),
       onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => {
         recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs);
         faultRecorder?.record(classifyStatus(response.status) === undefined, ms);
@@ -174,11 +174,15 @@ async function runVariant(
       ...(windows.length === 0 && { earlyStop: { origin: target.origin } }),
     };
 
+    let warmup: VariantResult['warmup'];
     if (load.warmup > 0) {
       emit({ type: 'variant-start', index, total, name: variant.name, phase: 'warmup', durationMs: load.warmup });
       const warmupOptions = { ...loadOptions, durationMs: load.warmup, warmup: true };
+      const openedBefore = client.connections().opened;
       await driveLoad(client, load, warmupOptions);
-      // Warm-up figures are thrown away; the connections it opened stay in the pool, as in production.
+      // The connections the warm-up opened stay in the pool, as in production; its figures are kept apart.
+      const after = client.connections();
+      warmup = { requests: recorder.completed, connectionsOpened: after.opened - openedBefore, connectionsKept: after.opened - after.closed };
       recorder = new VariantRecorder();
       routeRecorder = new RouteLatencyRecorder();
     }
@@ -219,7 +223,8 @@ async function runVariant(
         rps: (recorder.completed / elapsedMs) * 1000,
         p50: latency.totalCount ? latency.getValueAtPercentile(50) / 1000 : 0,
         p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
-        connectionsOpened: openedBeforeTick - connectionsBefore.opened,
+        // As the connections row counts them: the warm-up's kept connections carry the window's requests too.
+        connectionsOpened: openedBeforeTick - connectionsBefore.opened + (warmup?.connectionsKept ?? 0),
         pool: client.poolState?.(),
       });
     }, TICK_MS);
@@ -253,7 +258,7 @@ async function runVariant(
       variant,
       partial: signal.aborted,
       durationMs: outcome.elapsedMs,
-      requests: { sent: outcome.sent, completed: recorder.completed, failed: recorder.failed, unfinished: outcome.unfinished },
+      requests: { sent: outcome.sent, completed: recorder.completed, failed: recorder.failed, unfinished: outcome.unfinished, cancelled: outcome.cancelled },
       throughputRps,
       bytesReceived: recorder.bytesReceived,
       latency: summarize(recorder.latency),
@@ -283,6 +288,7 @@ async function runVariant(
       process: processStats,
       timeSeries,
       ...(outcome.intended !== undefined && { intendedRequests: outcome.intended }),
+      ...(warmup && { warmup }),
       ...(inFlightSummary && { inFlight: inFlightSummary }),
       ...(saturated && { saturated }),
       ...(outcome.stoppedEarly && { stoppedEarly: outcome.stoppedEarly }),

@@ -12,13 +12,35 @@ export type Rule = (v: VariantResult, run: RunResult) => Finding | undefined;
 /** A wait at least this share of the mean latency is worth a finding. */
 const POOL_WAIT_SHARE = 0.25;
 
+/** The requests in flight a rule reasons about, and how the findings speak of them. */
+interface Demand {
+  inFlight: number;
+  /** e.g. `50 requests in flight`, `37.2 requests in flight on average at 500 req/s`. */
+  words: string;
+  /** What the user turns down to ask for less: the closed model's concurrency or the open model's rate. */
+  knob: 'concurrency' | 'rate';
+}
+
+/**
+ * The closed model fixes requests in flight (its concurrency). The open model fixes arrivals
+ * (its rate): requests in flight are what the run measured, time-weighted — and, without that
+ * measurement (an engine that drives its own load), there is nothing to reason from.
+ */
+function demandOf(v: VariantResult, run: RunResult): Demand | undefined {
+  const { load } = run.scenario;
+  if (load.model !== 'open') return { inFlight: load.concurrency, words: `${load.concurrency} requests in flight`, knob: 'concurrency' };
+  if (v.inFlight === undefined) return undefined;
+  const rate = load.stages ? 'under the staged arrival rate' : `at ${formatRate(load.rate ?? 0)}`;
+  return { inFlight: v.inFlight.mean, words: `${v.inFlight.mean.toFixed(1)} requests in flight on average ${rate}`, knob: 'rate' };
+}
+
 /** undici sends one HTTP/2 stream at a time per connection unless pipelining > 1. */
 export const h2PipeliningSerialises: Rule = (v, run) => {
   const { variant } = v;
   if (variant.client !== 'undici' || variant.protocol !== 'h2' || variant.pipelining !== 1 || variant.connections === undefined) return;
-  const { concurrency } = run.scenario.load;
+  const demand = demandOf(v, run);
   const wait = v.poolWait;
-  if (concurrency <= variant.connections || wait === undefined || !waitsLong(v)) return;
+  if (demand === undefined || demand.inFlight <= variant.connections || wait === undefined || !waitsLong(v)) return;
   // Over the bundled upstream, HTTP/2 must really have been negotiated; a real target cannot be asked.
   const sessions = v.connections.upstream?.http2?.sessions;
   if (v.connections.upstream && !sessions) return;
@@ -28,8 +50,8 @@ export const h2PipeliningSerialises: Rule = (v, run) => {
     rule: 'h2-pipelining-serialises',
     variant: v.name,
     setting: 'pipelining: 1',
-    evidence: `${concurrency} requests in flight over ${variant.connections} HTTP/2 connection(s): ${wait.meanWaiting.toFixed(1)} waited in undici on average${room}, an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency; ${formatRate(v.throughputRps)}`,
-    change: `set pipelining to at least ${Math.ceil(concurrency / variant.connections)} (e.g. 100, undici's maxConcurrentStreams): undici multiplexes HTTP/2 streams only when pipelining > 1`,
+    evidence: `${demand.words} over ${variant.connections} HTTP/2 connection(s): ${wait.meanWaiting.toFixed(1)} waited in undici on average${room}, an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency; ${formatRate(v.throughputRps)}`,
+    change: `set pipelining to at least ${Math.ceil(demand.inFlight / variant.connections)} (e.g. 100, undici's maxConcurrentStreams): undici multiplexes HTTP/2 streams only when pipelining > 1`,
   };
 };
 
@@ -55,7 +77,7 @@ export const h1PipeliningHeadOfLine: Rule = (v) => {
     variant: v.name,
     setting: `pipelining: ${variant.pipelining}`,
     evidence: `${fastPath} p99 ${formatDuration(fast.latency.p99)} (p50 ${formatDuration(fast.latency.p50)}) reaches ${Math.round((fast.latency.p99 / slow.latency.min) * 100)} % of ${slowPath}'s fastest response, ${formatDuration(slow.latency.min)}: ${howBlocked(v)}, so fast ones wait behind slow ones (head-of-line blocking)`,
-    change: 'use pipelining: 1 with connections ≥ the concurrency, or HTTP/2 (protocol: h2, pipelining > 1), whose streams do not wait for each other',
+    change: 'use pipelining: 1 with connections ≥ the requests in flight, or HTTP/2 (protocol: h2, pipelining > 1), whose streams do not wait for each other',
   };
 };
 
@@ -67,10 +89,11 @@ function howBlocked(v: VariantResult): string {
   return 'pipelined responses leave in order';
 }
 
-/** Requests queue for a connection when the pool is smaller than the concurrency. */
+/** Requests queue for a connection when the pool is smaller than the requests in flight. */
 export const poolWait: Rule = (v, run) => {
   const { variant } = v;
-  const { concurrency } = run.scenario.load;
+  const demand = demandOf(v, run);
+  if (demand === undefined) return;
   let pool: { key: string; size: number; requestsPerConnection: number };
   if (variant.client === 'undici' && variant.protocol === 'h1' && variant.connections !== undefined && variant.keepAlive) {
     pool = { key: 'connections', size: variant.connections, requestsPerConnection: variant.pipelining };
@@ -83,13 +106,13 @@ export const poolWait: Rule = (v, run) => {
   const pools = variant.pools ?? 1;
   const capacity = pool.size * pool.requestsPerConnection * pools;
   const wait = v.poolWait;
-  if (capacity >= concurrency || wait === undefined || !waitsLong(v)) return;
+  if (capacity >= demand.inFlight || wait === undefined || !waitsLong(v)) return;
   return {
     rule: 'pool-wait',
     variant: v.name,
     setting: `${pool.key}: ${pool.size}${pools > 1 ? `, pools: ${pools}` : ''}`,
-    evidence: `${concurrency} requests in flight for room for ${capacity}: ${wait.meanWaiting.toFixed(1)} waited for a connection on average (sampled ${wait.samples}×), an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency (Little's law: waiting / throughput)`,
-    change: `raise ${pool.key} to ${Math.ceil(concurrency / (pool.requestsPerConnection * pools))} so every request in flight has a connection, or lower the concurrency`,
+    evidence: `${demand.words} for room for ${capacity}: ${wait.meanWaiting.toFixed(1)} waited for a connection on average (sampled ${wait.samples}×), an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency (Little's law: waiting / throughput)`,
+    change: `raise ${pool.key} to ${Math.ceil(demand.inFlight / (pool.requestsPerConnection * pools))} so every request in flight has a connection, or lower the ${demand.knob}`,
   };
 };
 
@@ -104,16 +127,16 @@ export const h2StreamCap: Rule = (v, run) => {
   if (variant.client === 'undici' && variant.protocol === 'h2' && variant.connections === 1 && variant.pipelining > cap) setting = 'connections: 1';
   else if (variant.client === 'node-http2' && variant.sessions === 1 && variant.maxStreamsPerSession > cap) setting = 'sessions: 1';
   else return;
-  const { concurrency } = run.scenario.load;
-  if (concurrency <= cap || peak < cap) return;
+  const demand = demandOf(v, run);
+  if (demand === undefined || demand.inFlight <= cap || peak < cap) return;
   const waited = v.poolWait ? `; ${v.poolWait.meanWaiting.toFixed(1)} requests waited for a stream on average` : '';
   const refused = Object.entries(v.errors).find(([name]) => name.includes('HTTP2') || name.includes('REFUSED'));
   return {
     rule: 'h2-stream-cap',
     variant: v.name,
     setting,
-    evidence: `the upstream allows ${cap} streams per connection (SETTINGS maxConcurrentStreams) and the one connection reached ${peak} in flight while ${concurrency} requests were under way${waited}${refused ? `; ${refused[1]} failed with ${refused[0]}` : ''}`,
-    change: `open ${Math.ceil(concurrency / cap)} connections (${setting.replace(': 1', `: ${Math.ceil(concurrency / cap)}`)}), so the streams in flight fit under the server's limit`,
+    evidence: `the upstream allows ${cap} streams per connection (SETTINGS maxConcurrentStreams) and the one connection reached ${peak} in flight with ${demand.words}${waited}${refused ? `; ${refused[1]} failed with ${refused[0]}` : ''}`,
+    change: `open ${Math.ceil(demand.inFlight / cap)} connections (${setting.replace(': 1', `: ${Math.ceil(demand.inFlight / cap)}`)}), so the streams in flight fit under the server's limit`,
   };
 };
 

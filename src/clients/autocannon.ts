@@ -69,7 +69,7 @@ export const createAutocannonClient: ClientFactory<AutocannonVariant> = (variant
             const sent = result.requests.sent;
             const settled = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] + result.errors;
             // Requests still in flight when autocannon stops are dropped by it: unfinished, as poolbench counts them.
-            resolve({ elapsedMs: performance.now() - startedAt, sent, unfinished: Math.max(sent - settled, 0) });
+            resolve({ elapsedMs: performance.now() - startedAt, sent, unfinished: Math.max(sent - settled, 0), cancelled: 0 });
           },
         );
         // The typings leave out the client autocannon passes first.

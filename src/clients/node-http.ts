@@ -3,6 +3,8 @@
  * turn), round robin over the instances when there are several.
  * Connections are counted by wrapping the agent's createConnection, which Node calls exactly
  * once per new socket; `request.reusedSocket` tells a stale-socket failure from a fresh one.
+ * When a window stops, requests still queued in an agent for a socket are taken off its queue
+ * and cancelled: left there, each would get a socket of its own once the agent has room.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -12,6 +14,7 @@ import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './typ
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { isAbort, zeroAttempts } from './attempts.js';
+import { cancelledBeforeSending, isCancelled, onceStopped } from './cancel.js';
 
 export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, target, onConnect) => {
   const url = new URL(target.origin);
@@ -59,6 +62,29 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
   const attempts = zeroAttempts();
   const hosts = (target.origins ?? [target.origin]).map((origin) => new URL(origin));
   let nextHost = 0;
+  /** Requests sent with a window's stop signal: that stop, and how to cancel the request. */
+  const queued = new WeakMap<http.ClientRequest, { stop: AbortSignal; cancel(): void }>();
+
+  /**
+   * Takes off the agents' queues every request `stop` belongs to (or `only` that one) and cancels
+   * it. Node emits nothing for a request destroyed before it has a socket, so `cancel` settles it.
+   */
+  function cancelQueued(stop: AbortSignal, only?: http.ClientRequest): void {
+    for (const agent of agents) {
+      const queues = agent.requests as Record<string, http.ClientRequest[] | undefined>;
+      for (const [name, queue] of Object.entries(queues)) {
+        if (!queue) continue;
+        const cancelled = queue.filter((req) => (only === undefined || req === only) && queued.get(req)?.stop === stop);
+        if (cancelled.length === 0) continue;
+        const gone = new Set(cancelled);
+        queue.splice(0, queue.length, ...queue.filter((req) => !gone.has(req)));
+        // As the agent does: an empty queue is deleted, never left (it reads a present key as a waiting request).
+        if (queue.length === 0) delete queues[name];
+        for (const req of cancelled) queued.get(req)!.cancel();
+      }
+    }
+  }
+
   const requestOptions: http.RequestOptions = {
     protocol: url.protocol,
     method,
@@ -68,13 +94,15 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
 
   return {
     library: `node:${isHttps ? 'https' : 'http'} ${process.version}`,
-    send(path, signal) {
+    send(path, signal, stop) {
       const { hostname, port } = hosts[nextHost++ % hosts.length];
       const agent = agents[nextAgent++ % agents.length];
       attempts.attempts++;
       return new Promise((resolve, reject) => {
         const fail = (error: unknown) => {
-          if (!isAbort(error)) {
+          // A cancelled request never reached the wire: no attempt, no failure.
+          if (isCancelled(error)) attempts.attempts--;
+          else if (!isAbort(error)) {
             if (req.reusedSocket) attempts.failedOnReused++;
             else attempts.failedOnFresh++;
           }
@@ -90,6 +118,18 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
           req.destroy(new PoolbenchError('socket idle timeout', { code: 'ETIMEDOUT' })),
         );
         req.end(body);
+        if (stop) {
+          queued.set(req, {
+            stop,
+            cancel: () => {
+              req.destroy();
+              fail(cancelledBeforeSending());
+            },
+          });
+          // A request sent after the stop (a retry) is cancelled at once if it has to wait.
+          if (stop.aborted) cancelQueued(stop, req);
+          else onceStopped(stop, queued, () => cancelQueued(stop));
+        }
       });
     },
     connections: () => ({ ...counts }),

@@ -12,6 +12,7 @@ import type { NodeHttp2Variant } from '../scenario/schema.js';
 import type { ClientFactory, ClientConnectionCounts, ClientHttp2Counts, Response } from './types.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
+import { cancelledBeforeSending, onceStopped } from './cancel.js';
 
 interface Slot {
   readonly session: http2.ClientHttp2Session;
@@ -24,6 +25,8 @@ interface Slot {
 interface Waiter {
   resolve(slot: Slot): void;
   reject(error: unknown): void;
+  /** The window's stop: once it aborts, the waiter is cancelled (clients/cancel.ts). */
+  stop?: AbortSignal;
 }
 
 export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, target, onConnect) => {
@@ -58,7 +61,9 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
     // Stream errors reach the stream's own request; a session error only retires the session,
     // except one before it connected: the requests waiting for it fail, as undici's would,
     // rather than open session after session against a server that refuses them.
+    let sessionError: unknown;
     session.on('error', (error) => {
+      sessionError = error;
       if (connected) return;
       counts.failed += 1;
       for (const waiter of waiters.splice(0)) waiter.reject(error);
@@ -66,6 +71,12 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
     session.once('close', () => {
       if (connected) counts.closed += 1;
       allSessions.delete(session);
+      // Closed before the server's SETTINGS (a server that does not speak HTTP/2): the waiting
+      // requests fail, as after a refused connection, instead of opening session after session.
+      if (connected && !slot.settled) {
+        const error = sessionError ?? new PoolbenchError('the HTTP/2 session closed before the server\'s SETTINGS arrived: does the server speak HTTP/2?', { code: 'ERR_HTTP2_SESSION_CLOSED' });
+        for (const waiter of waiters.splice(0)) waiter.reject(error);
+      }
       retire(slot);
     });
     session.on('remoteSettings', () => {
@@ -107,9 +118,18 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
     }
   }
 
-  function acquire(signal: AbortSignal): Promise<Slot> {
+  function cancelWaiters(stop: AbortSignal): void {
+    for (const waiter of waiters.filter((w) => w.stop === stop)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.reject(cancelledBeforeSending());
+    }
+  }
+
+  function acquire(signal: AbortSignal, stop?: AbortSignal): Promise<Slot> {
     const slot = takeStream();
     if (slot !== undefined) return Promise.resolve(slot);
+    // After the stop (a retry), a request that would have to wait is not sent.
+    if (stop?.aborted) return Promise.reject(cancelledBeforeSending());
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (s) => {
@@ -121,12 +141,14 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
           signal.removeEventListener('abort', onAbort);
           reject(error);
         },
+        stop,
       };
       const onAbort = () => {
         waiters.splice(waiters.indexOf(waiter), 1);
         reject(signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      if (stop) onceStopped(stop, waiters, () => cancelWaiters(stop));
       waiters.push(waiter);
     });
   }
@@ -153,8 +175,8 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
 
   return {
     library: `node:http2 ${process.version}`,
-    async send(path, signal) {
-      const slot = await acquire(signal);
+    async send(path, signal, stop) {
+      const slot = await acquire(signal, stop);
       try {
         return await request(slot.session, path, signal);
       } finally {

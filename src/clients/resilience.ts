@@ -27,11 +27,11 @@ export function withResilience(adapter: ClientAdapter, variant: Variant, method:
 }
 
 export function withRetries(send: Send, retry: RetryConfig): Send {
-  return async (path, signal) => {
+  return async (path, signal, stop) => {
     for (let retries = 0; ; retries++) {
       let waitMs: number;
       try {
-        const response = await send(path, signal);
+        const response = await send(path, signal, stop);
         if (retries >= retry.maxRetries || !retry.statusCodes.includes(response.status)) return response;
         waitMs = retryAfterMs(response, retry) ?? backoffMs(retry, retries);
       } catch (error) {
@@ -60,7 +60,7 @@ function retryAfterMs(response: Response, retry: RetryConfig): number | undefine
  * signal lives long, and signals combined with it would be kept until it aborts.
  */
 export function withDeadline(send: Send, ms: number): Send {
-  return async (path, signal) => {
+  return async (path, signal, stop) => {
     const controller = new AbortController();
     const forward = () => controller.abort(signal.reason);
     signal.addEventListener('abort', forward, { once: true });
@@ -70,7 +70,7 @@ export function withDeadline(send: Send, ms: number): Send {
       controller.abort();
     }, ms);
     try {
-      return await send(path, controller.signal);
+      return await send(path, controller.signal, stop);
     } catch (error) {
       // No `cause`: the error is our own abort, and classifyError would name the request by it.
       if (timedOut && !signal.aborted) throw new PoolbenchError(`no complete response within ${ms} ms`, { code: 'REQUEST_TIMEOUT' });

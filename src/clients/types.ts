@@ -57,9 +57,11 @@ export interface ClientAdapter {
   readonly library: string;
   /**
    * Sends the scenario's request to `path` (method, headers and body come from the target)
-   * and reads the whole body. Rejects on a transport error.
+   * and reads the whole body. Rejects on a transport error. `signal` aborts the request wherever
+   * it is; once `stop` aborts, a request still waiting in the client for a connection is
+   * cancelled there (clients/cancel.ts) and opens none.
    */
-  send(path: string, signal: AbortSignal): Promise<Response>;
+  send(path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response>;
   /**
    * Engines that generate their own load (autocannon) drive the measured window themselves
    * instead of being called once per request by a load model.

@@ -8,7 +8,6 @@
  * stream at a time per connection unless `pipelining` > 1 — the variant passes it through as is,
  * so that effect can be measured (and the advisor points it out).
  */
-import { EventEmitter } from 'node:events';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
@@ -16,6 +15,8 @@ import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './typ
 import { drainBody } from './drain.js';
 import { trackUndiciAttempts } from './attempts.js';
 import { undiciVersion } from '../package-info.js';
+import { abortEmitterFor, cancelledBeforeSending } from './cancel.js';
+import { UndiciCancellation } from './undici-cancel.js';
 
 export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target, onConnect) => {
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
@@ -28,7 +29,9 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     useH2c: allowH2 && target.origin.startsWith('http:'),
   };
   const baseConnector = buildConnector(connectorOptions);
+  const cancellation = new UndiciCancellation();
   const countingConnector: buildConnector.connector = (options, callback) => {
+    if (!cancellation.mayConnect()) return (callback as (e: Error, s: null) => void)(cancelledBeforeSending(), null);
     const startedAt = performance.now();
     baseConnector(options, (error, socket) => {
       if (error || !socket) {
@@ -46,6 +49,7 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
 
   const poolOptions: Pool.Options = {
     connect: countingConnector,
+    factory: cancellation.factory,
     connections: variant.connections ?? null,
     // undici's way to turn keep-alive off: it sends `connection: close` and drops the socket.
     pipelining: variant.keepAlive ? variant.pipelining : 0,
@@ -58,7 +62,10 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
   };
   const origins = target.origins ?? [target.origin];
   // `pools` independent pools, one connector (and so one count) for all of them.
-  const pools = Array.from({ length: variant.pools ?? 1 }, () => (origins.length > 1 ? new BalancedPool(origins, poolOptions) : new Pool(target.origin, poolOptions)));
+  const pools = Array.from({ length: variant.pools ?? 1 }, () =>
+    origins.length > 1
+      ? new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) })
+      : new Pool(target.origin, poolOptions));
   // BalancedPool has the same `stats` as Pool at run time (both are undici PoolBase); its types omit it.
   const sumStats = (pick: (stats: Pool['stats']) => number) => pools.reduce((sum, pool) => sum + pick((pool as Pool).stats), 0);
   // When retries run out on a status, undici fails the request with UND_ERR_REQ_RETRY. (throwOnError: false
@@ -77,13 +84,13 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
   let refused: unknown = invalidHeader(headers);
   const adapter: ClientAdapter = {
     library: `undici ${undiciVersion}`,
-    async send(path, signal) {
+    async send(path, signal, stop) {
       if (refused !== undefined) throw refused;
       const dispatcher = dispatchers[nextDispatcher];
       nextDispatcher = (nextDispatcher + 1) % dispatchers.length;
       let response: Dispatcher.ResponseData;
       try {
-        response = await dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: variant.blocking });
+        response = await cancellation.send(stop, (extra) => dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: variant.blocking, ...extra }));
       } catch (error) {
         if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError) refused = error;
         throw error;
@@ -122,26 +129,4 @@ function invalidHeader(headers: Record<string, string>): Error | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * undici accepts an EventEmitter with `aborted` as a request's signal. One AbortSignal is shared
- * by every request of a window, and an EventTarget listener per request cost ~10 % of throughput
- * in the generator-overhead benchmark; an emitter's listeners are far cheaper. One emitter per
- * signal, following it.
- */
-const abortEmitters = new WeakMap<AbortSignal, EventEmitter & { aborted: boolean }>();
-function abortEmitterFor(signal: AbortSignal): EventEmitter & { aborted: boolean } {
-  let emitter = abortEmitters.get(signal);
-  if (emitter === undefined) {
-    const created = Object.assign(new EventEmitter(), { aborted: signal.aborted });
-    created.setMaxListeners(0);
-    signal.addEventListener('abort', () => {
-      created.aborted = true;
-      created.emit('abort');
-    }, { once: true });
-    abortEmitters.set(signal, created);
-    emitter = created;
-  }
-  return emitter;
 }

@@ -8,6 +8,7 @@ import type { RunResult, TrialFigures, VariantResult } from '../result.js';
 import { PoolbenchError } from '../errors.js';
 import { holds, parseThreshold, type Threshold, type ThresholdMetric } from './threshold.js';
 import type { ThresholdCheck } from './verdict.js';
+import { connectionsUsed } from '../metrics/connection-use.js';
 
 type Figure = { value: number } | { missing: string };
 
@@ -81,7 +82,7 @@ function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): 
       return attempts > 0 ? { value: (v.errorCount / attempts) * 100 } : { missing: 'no request was answered or failed' };
     }
     case 'connections':
-      return { value: worstTrial(v, (t) => t.connectionsOpened, v.connections.openedByClient) };
+      return { value: worstTrial(v, (t) => t.connectionsOpened, connectionsUsed(v)) };
     case 'reuse':
       // Every connection's first request is not a reuse; every later one is.
       return v.requests.completed > 0 ? { value: Math.max(0, (1 - v.connections.openedByClient / v.requests.completed) * 100) } : noResponses;

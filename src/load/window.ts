@@ -4,11 +4,15 @@
  * finish (their latency counts: they started inside the window); after it they are aborted and
  * counted as unfinished, never as errors, so a hung upstream cannot hang the run. A client that
  * does not settle an aborted request is not waited for either (ABANDON_SLACK_MS; `givenUp`).
+ * Requests still waiting in the client for a connection when sending stops were never sent: the
+ * client cancels them without opening a connection (clients/cancel.ts), and they are counted as
+ * cancelled.
  */
 import { setMaxListeners } from 'node:events';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from '../clients/types.js';
 import type { StoppedEarly } from './early-stop.js';
+import { isCancelled } from '../clients/cancel.js';
 
 /** What every load model is given. */
 export interface LoadOptions {
@@ -18,7 +22,8 @@ export interface LoadOptions {
   signal: AbortSignal;
   /** How long in-flight requests may take to finish once the loop stops. */
   graceMs: number;
-  send(signal: AbortSignal): Promise<Response>;
+  /** `signal` aborts at the end of the grace period; `stop` when sending stops (see ClientAdapter.send). */
+  send(signal: AbortSignal, stop: AbortSignal): Promise<Response>;
   /**
    * A response arrived. `latencyMs` counts from the request's intended start (the open model's
    * schedule) or from its send (the closed model); `uncorrectedMs`, from its actual send, is
@@ -44,6 +49,8 @@ export interface LoadOutcome {
   sent: number;
   /** In flight when the loop stopped and aborted after the grace period. */
   unfinished: number;
+  /** Still waiting in the client for a connection when the loop stopped: cancelled, never written. */
+  cancelled: number;
   /** Open model: requests the schedule asked for before the stop; `sent` falls short when the generator fell behind. */
   intended?: number;
   /** Set when the load stopped because every request failed at once (early-stop.ts). */
@@ -74,6 +81,7 @@ export class LoadWindow {
   stoppedAt = Infinity;
   sent = 0;
   unfinished = 0;
+  cancelled = 0;
 
   constructor(private readonly options: LoadOptions, maxInFlight: number) {
     // Every request in flight listens on one signal; that is by design, not a leak.
@@ -121,12 +129,13 @@ export class LoadWindow {
     inFlight?.enter(sentAt);
     let response: Response;
     try {
-      response = await send(this.abandoner.signal);
+      response = await send(this.abandoner.signal, this.stopper.signal);
     } catch (error) {
       this.pending -= 1;
       if (this.finished) return;
       inFlight?.leave(performance.now());
-      if (this.abandoner.signal.aborted) this.unfinished += 1;
+      if (isCancelled(error)) this.cancelled += 1;
+      else if (this.abandoner.signal.aborted) this.unfinished += 1;
       else {
         const failedAt = performance.now();
         if (intendedAt === undefined) onFailure(error, failedAt - sentAt);
@@ -155,6 +164,6 @@ export class LoadWindow {
     this.options.signal.removeEventListener('abort', this.onAbort);
     if (!this.finished) this.unfinished += this.pending;
     this.finished = true;
-    return { elapsedMs: performance.now() - this.startedAt, sent: this.sent, unfinished: this.unfinished, ...(intended !== undefined && { intended }) };
+    return { elapsedMs: performance.now() - this.startedAt, sent: this.sent, unfinished: this.unfinished, cancelled: this.cancelled, ...(intended !== undefined && { intended }) };
   }
 }

@@ -31,7 +31,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     requests: message.requests,
     warmup: message.warmup,
     earlyStop: message.earlyStop,
-    send: (signal: AbortSignal) => client.send(target.request.path, signal),
+    send: (signal: AbortSignal, stop: AbortSignal) => client.send(target.request.path, signal, stop),
     onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
     onFailure: (error: unknown) => recorder.recordFailure(error),
   };

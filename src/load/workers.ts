@@ -143,6 +143,7 @@ function mergeOutcomes(outcomes: LoadOutcome[]): LoadOutcome {
     elapsedMs: Math.max(...outcomes.map((o) => o.elapsedMs)),
     sent: sum((o) => o.sent),
     unfinished: sum((o) => o.unfinished),
+    cancelled: sum((o) => o.cancelled),
     ...(outcomes.some((o) => o.intended !== undefined) && { intended: sum((o) => o.intended ?? 0) }),
     // Each thread watches its own share; the variant stopped early only if every one did.
     ...(outcomes.every((o) => o.stoppedEarly) && { stoppedEarly: outcomes[0].stoppedEarly }),

@@ -13,10 +13,11 @@ import type { ProcessStats } from './process-stats.js';
 import type { PoolWait } from './queue-sampler.js';
 import type { RouteFigures } from './route-latency.js';
 import { encodeHistogram, mergeEncodedHistograms, summarize } from './histogram.js';
+import { connectionsUsed } from './connection-use.js';
 
 export function trialFigures(v: VariantResult): TrialFigures {
   const { p50, p90, p99, p999, max, mean } = v.latency;
-  return { p50, p90, p99, p999, max, mean, rps: v.throughputRps, completed: v.requests.completed, errors: v.errorCount, connectionsOpened: v.connections.openedByClient, durationMs: v.durationMs };
+  return { p50, p90, p99, p999, max, mean, rps: v.throughputRps, completed: v.requests.completed, errors: v.errorCount, connectionsOpened: connectionsUsed(v), durationMs: v.durationMs };
 }
 
 /** One VariantResult for all trials of a variant, with `trials` holding each trial's figures. */
@@ -33,6 +34,7 @@ export function mergeTrials(trials: readonly VariantResult[]): VariantResult {
   const routes = everyTrial(trials, (v) => v.routes);
   const attempts = everyTrial(trials, (v) => v.attempts);
   const faultWindows = everyTrial(trials, (v) => v.faultWindows);
+  const warmup = everyTrial(trials, (v) => v.warmup);
   const inFlight = everyTrial(trials, (v) => v.inFlight && { summary: v.inFlight, durationMs: v.durationMs });
   // One saturated trial makes the whole variant's figures suspect.
   const saturated = trials.find((v) => v.saturated)?.saturated;
@@ -83,6 +85,7 @@ export function mergeTrials(trials: readonly VariantResult[]): VariantResult {
     ...(routes && { routes: mergeRoutes(routes) }),
     ...(attempts && { attempts: sumFields(attempts) }),
     ...(faultWindows && { faultWindows: mergeFaultWindows(faultWindows) }),
+    ...(warmup && { warmup: sumFields(warmup) }),
     ...(inFlight && { inFlight: mergeInFlight(inFlight) }),
     trials: trials.map(trialFigures),
   };

@@ -6,6 +6,7 @@
 import Table from 'cli-table3';
 import type { RunResult, VariantResult } from '../result.js';
 import { formatBytes, formatCount, formatDuration, formatRate, signed } from './format.js';
+import { connectionsUsed, requestsPerConnection } from '../metrics/connection-use.js';
 
 type Change = 'percent' | 'ratio' | 'difference' | 'none';
 
@@ -56,21 +57,16 @@ const coreMetrics: ComparisonMetric[] = [
   },
   {
     label: 'connections opened',
-    value: (v) => v.connections.openedByClient,
-    cell: (v) => {
-      const { openedByClient, upstream, countsAgree } = v.connections;
-      if (!upstream) return formatCount(openedByClient);
-      // A mismatch between the two sides is shown, never hidden.
-      return countsAgree ? `${formatCount(openedByClient)} (upstream agrees)` : `${formatCount(openedByClient)} ≠ upstream ${formatCount(upstream.connectionsAccepted)}`;
-    },
+    value: connectionsUsed,
+    cell: connectionsCell,
     // More connections is what a bigger pool is for; whether that is good depends on the upstream.
     lowerIsBetter: undefined,
     change: 'percent',
   },
   {
     label: 'requests per connection',
-    value: (v) => (v.connections.openedByClient ? v.requests.completed / v.connections.openedByClient : undefined),
-    cell: (v) => (v.connections.openedByClient ? (v.requests.completed / v.connections.openedByClient).toFixed(1) : '—'),
+    value: requestsPerConnection,
+    cell: (v) => requestsPerConnection(v)?.toFixed(1) ?? '—',
     lowerIsBetter: false,
     change: 'ratio',
   },
@@ -104,7 +100,7 @@ const coreMetrics: ComparisonMetric[] = [
   {
     label: 'errors',
     value: (v) => v.errorCount,
-    cell: (v) => (v.errorCount === 0 ? '0' : `${formatCount(v.errorCount)} (${topErrors(v)})`),
+    cell: (v) => (v.errorCount === 0 ? '0' : `${formatCount(v.errorCount)} (${errorClassesCell(v.errors)})`),
     lowerIsBetter: true,
     change: 'difference',
   },
@@ -228,12 +224,29 @@ const faultMetrics: ComparisonMetric[] = [
 const afterErrors = coreMetrics.findIndex((metric) => metric.label === 'errors') + 1;
 export const comparisonMetrics: ComparisonMetric[] = [...coreMetrics.slice(0, afterErrors), ...faultMetrics, ...coreMetrics.slice(afterErrors)];
 
-function topErrors(v: VariantResult): string {
-  return Object.entries(v.errors)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 2)
-    .map(([name, n]) => `${name} ${formatCount(n)}`)
-    .join(', ');
+/**
+ * The connections that carried the window's requests, saying how many the warm-up opened; the
+ * upstream's count (and the agreement) is over the window alone, as both sides counted it.
+ */
+export function connectionsCell(v: VariantResult): string {
+  const { openedByClient, upstream, countsAgree } = v.connections;
+  const kept = v.warmup?.connectionsKept ?? 0;
+  // A mismatch between the two sides is shown, never hidden.
+  const check = !upstream ? undefined : countsAgree ? 'upstream agrees' : `≠ upstream ${formatCount(upstream.connectionsAccepted)}`;
+  if (kept === 0) return check ? `${formatCount(openedByClient)} (${check})` : formatCount(openedByClient);
+  return `${formatCount(kept + openedByClient)} (${formatCount(kept)} kept from warm-up; ${formatCount(openedByClient)} in the window${check ? `, ${check}` : ''})`;
+}
+
+/** Error classes shown in a cell; the rest are counted, never silently dropped. */
+const ERROR_CLASSES_SHOWN = 3;
+
+/** The classes of a variant's errors, most frequent first: at most ERROR_CLASSES_SHOWN, then how many more. */
+export function errorClassesCell(errors: Record<string, number>, shown = ERROR_CLASSES_SHOWN): string {
+  const classes = Object.entries(errors).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const listed = classes.slice(0, shown).map(([name, n]) => `${name} ${formatCount(n)}`);
+  const more = classes.length - listed.length;
+  if (more > 0) listed.push(`+${more} more class${more === 1 ? '' : 'es'}`);
+  return listed.join(', ');
 }
 
 /** The change of `value` against `base`, worded for the metric's direction. Empty when not applicable. */

@@ -14,6 +14,7 @@ import { drawCharts } from './html-client.js';
 import { escapeMarkup as h, jsonForScript } from './escape.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
 import { runNotes } from './terminal.js';
+import { describeLoad, scenarioAsRun } from './load-description.js';
 
 /** Tableau 10: distinct on screen and in print. */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -112,7 +113,7 @@ export function renderHtml(result: RunResult): string {
 <main>
 <h1>${h(title)}</h1>
 ${scenario.description ? `<p class="description">${h(scenario.description)}</p>` : ''}
-<p class="meta">${result.variants.length} variant(s) · ${h(durations)} each · concurrency ${scenario.load.concurrency} · node ${h(result.environment.node)} · ${h(result.startedAt)}</p>
+<p class="meta">${result.variants.length} variant(s) · ${h(durations)} each · ${h(describeLoad(scenario.load))} · node ${h(result.environment.node)} · ${h(result.startedAt)}</p>
 ${result.partial ? `<p class="partial">Partial run: ${h(result.interruption?.message ?? 'not every variant ran')}.</p>` : ''}
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
 <h2>Comparison</h2>
@@ -124,7 +125,7 @@ ${charts.map((c) => `<section class="card"><h3>${h(c.title)}</h3><div class="cha
 <h2>Latency percentiles</h2>
 ${percentileTable(result)}
 <h2>Scenario</h2>
-<pre>${h(YAML.stringify(scenario))}</pre>
+<pre>${h(YAML.stringify(scenarioAsRun(scenario)))}</pre>
 <h2>Environment</h2>
 ${environmentTable(result)}
 </main>

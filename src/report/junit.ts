@@ -7,6 +7,7 @@ import type { RunResult, VariantResult } from '../result.js';
 import { escapeMarkup as xml } from './escape.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
 import { gateJUnitCases } from '../gate/render.js';
+import { connectionsCell } from './comparison.js';
 
 export interface JunitCase {
   /** Groups cases in CI views, e.g. `variants` or `thresholds`. */
@@ -38,7 +39,7 @@ export function variantCases(result: RunResult): JunitCase[] {
         `throughput ${formatRate(v.throughputRps)}`,
         `latency p50 ${formatDuration(v.latency.p50)} p99 ${formatDuration(v.latency.p99)}`,
         `requests completed ${formatCount(v.requests.completed)}`,
-        `connections opened ${formatCount(v.connections.openedByClient)}`,
+        `connections opened ${connectionsCell(v)}`,
         ...(v.partial ? ['partial: the variant was cut short'] : []),
       ].join('\n'),
     };

@@ -10,6 +10,7 @@ import { formatCount, formatDuration } from './format.js';
 import { formatFaultWindows } from './fault-windows.js';
 import { runNotes } from './terminal.js';
 import { renderGateMarkdown } from '../gate/render.js';
+import { describeLoad } from './load-description.js';
 
 function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -54,6 +55,7 @@ export function renderMarkdown(result: RunResult): string {
     `## poolbench — ${md(scenario.name)}${result.partial ? ' (partial)' : ''}`,
     ...(scenario.description ? [md(scenario.description)] : []),
     `target ${md(result.targetUrl)} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${md(env.cpuModel)} · ${result.startedAt}`,
+    `load: ${describeLoad(scenario.load)}`,
     comparisonSection(result),
     ...(faults ? [faults] : []),
     '### Latency percentiles',

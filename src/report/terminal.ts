@@ -6,12 +6,14 @@ import { renderRouteTable } from './routes.js';
 import { renderFindings } from './findings.js';
 import { renderGateTable } from '../gate/render.js';
 import { noSuccessNote } from '../gate/success.js';
+import { describeLoad } from './load-description.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
   const heading = [
     `poolbench ${env.poolbench} — ${scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,
     `target ${result.targetUrl} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${env.cpuModel}`,
+    `load: ${describeLoad(scenario.load)}`,
   ];
   const routes = renderRouteTable(result);
   const sections = [heading.join('\n'), renderComparisonTable(result), ...(routes ? [routes] : []), ...result.variants.map(renderDistribution)];
@@ -39,6 +41,7 @@ export function runNotes(result: RunResult): string[] {
     if (v.stoppedEarly) notes.push(`${v.name}: stopped early: ${v.stoppedEarly.reason}`);
     if (v.saturated) notes.push(`${v.name}: the load generator could not keep up (${v.saturated.reason}); its figures measure the generator as much as the pool`);
     if (v.requests.unfinished > 0) notes.push(`${v.name}: ${v.requests.unfinished} request(s) were still in flight at the end and were abandoned`);
+    if (v.requests.cancelled) notes.push(`${v.name}: ${v.requests.cancelled} request(s) were still waiting for a connection when the window stopped and were cancelled unsent`);
   }
   return notes;
 }

@@ -6,6 +6,7 @@
 import type { RunEvent } from '../../runner.js';
 import type { PoolState } from '../../clients/types.js';
 import type { FaultWindow } from '../../upstream/instances.js';
+import { connectionsUsed } from '../../metrics/connection-use.js';
 
 /** Throughput points kept for the sparkline: about a minute. */
 export const SPARKLINE_POINTS = 60;
@@ -55,7 +56,7 @@ export function reduceLiveState(state: LiveState, event: RunEvent): LiveState {
     }
     case 'variant-end': {
       const r = event.result;
-      const summary = { name: r.name, throughputRps: r.throughputRps, p50: r.latency.p50, p99: r.latency.p99, errors: r.errorCount, connectionsOpened: r.connections.openedByClient };
+      const summary = { name: r.name, throughputRps: r.throughputRps, p50: r.latency.p50, p99: r.latency.p99, errors: r.errorCount, connectionsOpened: connectionsUsed(r) };
       return { ...state, current: undefined, progress: undefined, rpsHistory: [], finished: [...state.finished, summary] };
     }
   }
