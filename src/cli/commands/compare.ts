@@ -4,6 +4,7 @@ import { gateExitCode, regressions, type GateVerdict } from '../../gate/verdict.
 import { compareWithBaseline } from '../../gate/compare.js';
 import { renderGateMarkdown, renderGateTable } from '../../gate/render.js';
 import { parseMinEffect } from '../gate-options.js';
+import { displaySafe } from '../../report/escape.js';
 import { ExitCode } from '../../exit-codes.js';
 
 export interface CompareCommandOptions {
@@ -18,7 +19,9 @@ export async function compareCommand(basePath: string, currentPath: string, opti
   const minEffectPercent = parseMinEffect(options.minEffect);
   const [base, current] = await Promise.all([readRunReport(basePath, 'the baseline report'), readRunReport(currentPath, 'the current report')]);
   const verdict: GateVerdict = { thresholds: [], comparison: compareWithBaseline(base, current, { minEffectPercent, baselineLabel: basePath }) };
-  io.stdout.write(options.format === 'markdown' ? renderGateMarkdown(verdict) : renderGateTable(verdict));
+  // The reports' names are the scenarios' text: shown through the same escaping as every report.
+  const shown = displaySafe(verdict);
+  io.stdout.write(options.format === 'markdown' ? renderGateMarkdown(shown) : renderGateTable(shown));
   const code = gateExitCode(verdict);
   if (code !== ExitCode.Success && !options.fail) {
     io.stderr.write(`--no-fail: ${regressions(verdict).length} regression(s) reported, exiting 0\n`);

@@ -3,7 +3,8 @@ import type { CliIo } from '../io.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { planScenario, planSucceeded } from '../../plan/planner.js';
 import { renderPlan, renderPlanJson, renderStepLine } from '../../plan/render.js';
-import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
+import { defaultReportPath } from '../../report/write.js';
+import { checkWritable, ReportWriter } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
 
 export interface PlanCommandOptions {
@@ -13,6 +14,9 @@ export interface PlanCommandOptions {
 
 export async function planCommand(file: string, options: PlanCommandOptions, io: CliIo): Promise<number> {
   const scenario = await loadScenarioFile(file);
+  // Checked before any load is sent; written after with a temporary file as the fallback.
+  const reportPath = resolve(options.out ?? defaultReportPath(`${scenario.name}-plan`, new Date().toISOString(), 'json'));
+  await checkWritable([{ path: reportPath, option: options.out ? '--out' : 'the plan' }]);
   const stopper = new AbortController();
   const stopListening = io.onInterrupt((signal) => {
     io.stderr.write(`\n${signal}: stopping; writing what was measured (Ctrl-C again to quit at once)\n`);
@@ -30,10 +34,11 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
     stopListening();
   }
 
-  const reportPath = resolve(options.out ?? defaultReportPath(`${scenario.name}-plan`, result.startedAt, 'json'));
-  await writeFileAtomic(reportPath, renderPlanJson(result));
+  const writer = new ReportWriter();
+  await writer.write(reportPath, renderPlanJson(result));
   io.stdout.write(renderPlan(result));
-  io.stderr.write(`report: ${reportPath}\n`);
+  writer.printSummary(io);
+  if (writer.failed) return ExitCode.RunError;
 
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;

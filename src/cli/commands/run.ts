@@ -7,9 +7,9 @@ import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { ReportFormat } from '../../report/index.js';
-import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
+import { defaultReportPath, describeWriteError } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
-import { writeReportFormat } from '../report-files.js';
+import { checkWritable, plannedFormatFiles, ReportWriter } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
 import { RunFailedError } from '../../errors.js';
 import { parseOverride } from '../../scenario/overrides.js';
@@ -39,6 +39,14 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const scenario = await loadScenarioFile(file, options.set.map(parseOverride));
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
+  // Every file the run will write is checked before any load is sent: a typo in --out costs nothing.
+  const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, new Date().toISOString(), 'json'));
+  const baselinePath = options.saveBaseline ? resolve(options.saveBaseline) : undefined;
+  await checkWritable([
+    { path: reportPath, option: options.out ? '--out' : 'the report' },
+    ...plannedFormatFiles(options.format ?? [], reportPath, scenario.variants.map((v) => v.name), '--format'),
+    ...(baselinePath ? [{ path: baselinePath, option: '--save-baseline' }] : []),
+  ]);
   const stopper = new AbortController();
   const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   const stopListening = io.onInterrupt((signal) => {
@@ -66,25 +74,29 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     if (verdict.thresholds.length > 0 || verdict.comparison) result.gate = verdict;
   }
 
-  // The JSON report is always written: every other format can be rendered again from it.
-  const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, result.startedAt, 'json'));
-  await writeFileAtomic(reportPath, renderJson(result));
-  const written = [reportPath];
+  // The JSON report is always written: every other format can be rendered again from it. A
+  // write that fails now goes to a temporary file (printed below): the figures are not lost.
+  const reports = new ReportWriter();
+  await reports.write(reportPath, renderJson(result));
   for (const format of options.format ?? []) {
-    if (format !== 'json') written.push(...(await writeReportFormat(result, format, reportPath, true)));
+    if (format !== 'json') await reports.writeFormat(result, format, reportPath, true);
   }
-  // GitHub Actions shows this file on the run's summary page.
-  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
+  // GitHub Actions shows this file on the run's summary page; failing to append to it loses nothing.
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result)).catch((error: unknown) => io.stderr.write(`warning: could not append to GITHUB_STEP_SUMMARY: ${describeWriteError(error)}\n`));
+  }
   io.stdout.write(renderTerminalSummary(result));
-  for (const path of written) io.stderr.write(`report: ${path}\n`);
-  if (options.saveBaseline && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
-  else if (options.saveBaseline) {
-    const baselinePath = resolve(options.saveBaseline);
-    await writeFileAtomic(baselinePath, renderJson(result));
-    io.stderr.write(`baseline saved: ${baselinePath}\n`);
+  reports.printSummary(io);
+  const baselineFile = new ReportWriter();
+  if (baselinePath && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
+  else if (baselinePath) {
+    await baselineFile.write(baselinePath, renderJson(result));
+    baselineFile.printSummary(io, 'baseline saved');
   }
 
   if (failure !== undefined) throw failure;
+  // A report not written where it was asked is a failed run for CI, even though its figures were saved elsewhere.
+  if (reports.failed || baselineFile.failed) return ExitCode.RunError;
   if (result.interruption?.reason === 'SIGINT' || result.interruption?.reason === 'SIGTERM') return ExitCode.Interrupted;
   if (result.interruption) return ExitCode.RunError;
   const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
