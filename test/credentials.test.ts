@@ -5,9 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactCredentials, redactTarget, splitCredentials, withAuthorization } from '../src/credentials.js';
@@ -16,38 +13,13 @@ import { scenarioFromYaml } from './helpers/scenario.js';
 import { makeTempDir } from './helpers/temp.js';
 import { exitOf, spawnCli, waitForOutput } from './helpers/cli.js';
 import { freeClosedPort } from './helpers/net.js';
+import { countingServer } from './helpers/counting-server.js';
 
 const USER = 'alice';
 const PASSWORD = 'hunter2-TOPSECRET';
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 /** Every form the secret could leak in: itself, percent-encoded, and inside the Authorization header. */
 const SECRETS = [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(`${USER}:${PASSWORD}`).toString('base64')];
-
-/** A loopback server (HTTP/1.1, or cleartext HTTP/2) that counts requests by their Authorization header. */
-async function countingServer(kind: 'http1' | 'h2c'): Promise<{ port: number; byAuthorization: Map<string, number>; close(): Promise<void> }> {
-  const byAuthorization = new Map<string, number>();
-  const count = (authorization: string | undefined) => byAuthorization.set(authorization ?? 'none', (byAuthorization.get(authorization ?? 'none') ?? 0) + 1);
-  const server =
-    kind === 'http1'
-      ? http.createServer((req, res) => {
-          count(req.headers.authorization);
-          res.end('ok');
-        })
-      : http2.createServer((req, res) => {
-          count(req.headers.authorization);
-          res.end('ok');
-        });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    byAuthorization,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 function assertNoSecret(text: string, where: string): void {
   for (const secret of SECRETS) assert.ok(!text.includes(secret), `${where} holds the secret ${secret}`);

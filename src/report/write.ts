@@ -20,6 +20,8 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 const FS_REASONS: Record<string, string> = {
   EISDIR: 'it is a directory',
   ENOTDIR: 'a part of its directory path is a file',
+  // mkdir -p meeting a file where a directory should be.
+  EEXIST: 'a part of its directory path is a file',
   ENOENT: 'its directory does not exist and cannot be created',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
