@@ -26,8 +26,8 @@ export type ExitCodeName = keyof typeof ExitCode;
 
 export const exitCodeMeanings: Record<ExitCodeName, string> = {
   Success: 'the run finished and nothing failed',
-  RunError: 'the run could not be carried out (upstream crashed, port in use, internal error)',
-  InvalidInput: 'invalid scenario file or command line; nothing was run',
+  RunError: 'the run could not be carried out (upstream crashed, port in use, internal error), or a report could not be written where asked (it was saved to a temporary file, whose path is printed)',
+  InvalidInput: 'invalid scenario file or command line, or an output path that cannot be written; nothing was run',
   ThresholdFailed: 'a threshold in the scenario did not hold (checked before the baseline: it wins when both fail)',
   Regression: 'a significant regression against the baseline (`--baseline`, `compare`)',
   GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
