@@ -12,6 +12,7 @@ import { describeWriteError, siblingReportPath, slugify, whyUnwritable, writeFil
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from './io.js';
+import { visibleText } from '../report/escape.js';
 
 /** A path to write and the option it came from, e.g. `--out`, for the message. */
 export interface PlannedFile {
@@ -90,9 +91,11 @@ export class ReportWriter {
 
   /** `report: <path>` per file written; per failure, why and where its content went instead. */
   printSummary(io: CliIo, label = 'report'): void {
-    for (const path of this.written) io.stderr.write(`${label}: ${path}\n`);
+    // A path is the user's text too (`--out` may hold anything): one safe line each.
+    const line = (text: string) => io.stderr.write(`${visibleText(text)}\n`);
+    for (const path of this.written) line(`${label}: ${path}`);
     for (const { path, reason, savedTo } of this.failures) {
-      io.stderr.write(savedTo ? `error: could not write ${path}: ${reason}; it was saved to ${savedTo} instead\n` : `error: could not write ${path}: ${reason}\n`);
+      line(savedTo ? `error: could not write ${path}: ${reason}; it was saved to ${savedTo} instead` : `error: could not write ${path}: ${reason}`);
     }
   }
 }
