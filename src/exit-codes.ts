@@ -36,8 +36,8 @@ export type ExitCodeName = keyof typeof ExitCode;
 
 export const exitCodeMeanings: Record<ExitCodeName, string> = {
   Success: 'the run finished and nothing failed',
-  RunError: 'the run could not be carried out (upstream crashed, port in use, internal error)',
-  InvalidInput: 'invalid scenario file or command line; nothing was run',
+  RunError: 'the run could not be carried out (upstream crashed, port in use, internal error), or a report could not be written where asked (it was saved to a temporary file, whose path is printed)',
+  InvalidInput: 'invalid scenario file or command line, or an output path that cannot be written; nothing was run',
   ThresholdFailed: 'a threshold in the scenario did not hold (checked before the baseline: it wins when both fail)',
   Regression: 'the baseline comparison (`--baseline`, `compare`) found a regression, or compared nothing (no variant in common, or a metric missing on one side)',
   GeneratorSaturated: 'the load generator could not keep up (rate below target or event-loop delay too high; see the notes); `--allow-saturation` exits 0',
@@ -50,7 +50,7 @@ export const exitCodeMeanings: Record<ExitCodeName, string> = {
 /** What is written when a run ends with each code: the README's "written" column. */
 export const exitCodeOutputs: Record<ExitCodeName, string> = {
   Success: '`run`: the JSON report and every `--format` file, complete, and the baseline with `--save-baseline`; `plan`: the plan JSON; `report`: the rendering',
-  RunError: '`run`: when something was measured before the failure, the JSON report and every `--format` file, marked partial; otherwise nothing',
+  RunError: '`run`: when something was measured before the failure, the JSON report and every `--format` file, marked partial; otherwise nothing. A report that could not be written where asked: a temporary file, its path printed',
   InvalidInput: 'nothing',
   ThresholdFailed: 'the JSON report and every `--format` file, complete, with the verdict; the baseline with `--save-baseline`',
   Regression: '`run`: the JSON report and every `--format` file, complete, with the verdict; the baseline with `--save-baseline`; `compare`: nothing (it prints the verdict)',

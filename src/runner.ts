@@ -33,6 +33,7 @@ import { classifyStatus } from './metrics/error-class.js';
 import { mergeTrials } from './metrics/trials.js';
 import { countsSince } from './metrics/counts.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
+import { redactCredentials, redactTarget, splitCredentials, withAuthorization } from './credentials.js';
 
 export type RunEvent =
   | { type: 'run-start'; targetUrl: string; variants: string[]; upstreamPid?: number }
@@ -80,11 +81,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
       target = { origin: upstream.url, origins: upstream.urls, ca, request: scenario.request };
     } else {
-      const url = new URL(scenario.target!);
+      // Credentials in the URL become Basic auth on every request, for every client kind (as curl does).
+      const { url, authorization } = splitCredentials(scenario.target!);
       const path = url.pathname !== '/' || url.search ? url.pathname + url.search : scenario.request.path;
       // A target with faults is reached through the fault proxy, which then stands in for the upstream.
       if (scenario.faults) upstream = await startFaultProxy(url, scenario.faults);
-      target = { origin: upstream?.url ?? url.origin, request: { ...scenario.request, path } };
+      target = { origin: upstream?.url ?? url.origin, request: { ...scenario.request, path, headers: withAuthorization(scenario.request.headers, authorization) } };
     }
     void upstream?.exited.then(({ expected, code, signal }) => {
       if (!expected) stopper.abort(`upstream-exited: the ${scenario.upstream ? 'bundled upstream' : 'fault proxy'} exited unexpectedly (code ${code}, signal ${signal})`);
@@ -114,15 +116,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (variants.length === 0) throw failure; // nothing measured, nothing to keep
     interruption = { reason: 'error', message: failure instanceof Error ? failure.message : String(failure) };
   }
+  // Where the scenario becomes a result: a target's credentials stop here (reports, terminal, every format).
+  if (interruption) interruption.message = redactCredentials(interruption.message);
   const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    scenario,
+    scenario: redactTarget(scenario),
     environment: describeEnvironment(),
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     partial: interruption !== undefined || variants.length < scenario.variants.length,
     interruption,
-    targetUrl: scenario.target ?? upstream!.url,
+    targetUrl: redactCredentials(scenario.target ?? upstream!.url),
     baseline: scenario.baseline,
     variants,
   };

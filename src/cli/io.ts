@@ -12,10 +12,23 @@ export interface CliIo {
   onInterrupt(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
 }
 
+/**
+ * A process stream that a closed reader cannot crash: `poolbench report x.json | head` closes
+ * stdout early, and the EPIPE that follows would otherwise surface as an uncaught error with a
+ * stack trace. Once the reader is gone, later writes are dropped; the command still finishes
+ * (its reports written, its exit code kept), as it would have with its output discarded.
+ */
+function closableStream(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  // EPIPE, then ERR_STREAM_DESTROYED for each later write: nobody is reading, and no one to tell.
+  // The stream itself is kept (not wrapped): the live view renders to the real stderr.
+  stream.on('error', () => {});
+  return stream;
+}
+
 export function processIo(): CliIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: closableStream(process.stdout),
+    stderr: closableStream(process.stderr),
     env: process.env,
     onInterrupt(listener) {
       let interrupts = 0;

@@ -15,6 +15,8 @@ import { proxyCommand } from './commands/proxy.js';
 import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { poolbenchVersion } from '../package-info.js';
+import { redactCredentials } from '../credentials.js';
+import { visibleText } from '../report/escape.js';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Success;
@@ -22,7 +24,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description('Load-test and benchmark HTTP client connection pools.')
     .version(poolbenchVersion)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(redactCredentials(s)) })
     .showSuggestionAfterError();
 
   program
@@ -132,20 +134,23 @@ function collect(value: string, previous: string[]): string[] {
 
 /** The one place errors become text and exit codes: user errors without a stack, bugs with one. */
 function reportError(error: unknown, io: CliIo): number {
+  // A message may quote the scenario (a name, a target URL with its password): one safe line each.
+  const line = (text: string) => io.stderr.write(visibleText(redactCredentials(text)) + '\n');
   if (error instanceof CommanderError) {
     // commander already printed the message (or the help/version text).
     return error.exitCode === 0 ? ExitCode.Success : ExitCode.InvalidInput;
   }
   if (error instanceof ScenarioError) {
-    for (const problem of error.problems) io.stderr.write(formatProblem(problem) + '\n');
-    io.stderr.write(`${error.message}; nothing was run\n`);
+    for (const problem of error.problems) line(formatProblem(problem));
+    line(`${error.message}; nothing was run`);
     return error.exitCode;
   }
   if (error instanceof PoolbenchError) {
-    io.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    line(`error: ${error.message}`);
+    if (error.hint) line(`hint: ${error.hint}`);
     return error.exitCode;
   }
-  io.stderr.write(`internal error — please report it with the lines below:\n${error instanceof Error ? error.stack : String(error)}\n`);
+  // The stack keeps its line breaks (a bug report needs them), but not a password.
+  io.stderr.write(`internal error — please report it with the lines below:\n${redactCredentials(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
   return ExitCode.RunError;
 }

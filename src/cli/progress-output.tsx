@@ -5,6 +5,7 @@
 import type { CliIo } from './io.js';
 import type { RunEvent } from '../runner.js';
 import { describeRunEvent } from './progress.js';
+import { displaySafe } from '../report/escape.js';
 
 export type ProgressMode = 'live' | 'lines' | 'quiet';
 
@@ -20,9 +21,14 @@ export function chooseProgressMode(io: CliIo, quiet: boolean): ProgressMode {
 }
 
 export async function startProgressOutput(io: CliIo, mode: ProgressMode): Promise<ProgressOutput> {
+  if (mode === 'quiet') return { onEvent: () => {}, stop: () => {} };
+  const output = await openProgressOutput(io, mode);
+  // Events carry the scenario's names: escaped once here, for the lines and the live view alike.
+  return { onEvent: (event) => output.onEvent(displaySafe(event)), stop: output.stop };
+}
+
+async function openProgressOutput(io: CliIo, mode: Exclude<ProgressMode, 'quiet'>): Promise<ProgressOutput> {
   switch (mode) {
-    case 'quiet':
-      return { onEvent: () => {}, stop: () => {} };
     case 'lines':
       return {
         onEvent(event) {

@@ -8,6 +8,7 @@ import { formatCount, formatDuration, formatRate, signed } from '../report/forma
 import { COMPACT_ROWS } from '../report/comparison.js';
 import type { ThresholdUnit } from './threshold.js';
 import type { JunitCase } from '../report/junit.js';
+import { escapeMarkdown as md, markdownCode } from '../report/escape.js';
 import { comparisonFailures, failedThresholds, gateOutcome, regressions, type BaselineComparison, type GateVerdict, type MetricComparison, type ThresholdCheck } from './verdict.js';
 
 const STATUS_WORDS: Record<ThresholdCheck['status'], string> = {
@@ -156,26 +157,26 @@ export function renderGateMarkdown(verdict: GateVerdict): string {
   const passed = gateOutcome(verdict) === 'pass';
   const lines = [`### ${passed ? '✅' : '❌'} poolbench ${gateHeadline(verdict)}`, ''];
   if (verdict.thresholds.length > 0) {
-    lines.push(...markdownTable(THRESHOLD_HEAD, verdict.thresholds.map((c) => [c.variant, `\`${c.expression}\``, thresholdActual(c), c.status === 'pass' ? 'ok' : c.status === 'not-applicable' ? 'n/a' : `**${STATUS_WORDS[c.status]}**`])), '');
+    lines.push(...markdownTable(THRESHOLD_HEAD, verdict.thresholds.map((c) => [md(c.variant), markdownCode(c.expression), md(thresholdActual(c)), c.status === 'pass' ? 'ok' : c.status === 'not-applicable' ? 'n/a' : `**${STATUS_WORDS[c.status]}**`])), '');
   }
   if (verdict.comparison) {
     const comparison = verdict.comparison;
-    lines.push(`${capitalize(describeComparison(comparison))}${comparison.rows.length > 0 ? ':' : '.'}`, '');
+    lines.push(`${md(capitalize(describeComparison(comparison)))}${comparison.rows.length > 0 ? ':' : '.'}`, '');
     if (comparison.rows.length > 0) lines.push(...markdownTable(COMPARISON_HEAD, comparison.rows.map((row) => {
-      const cells = comparisonCells(row, comparison);
+      const cells = comparisonCells(row, comparison).map(md);
       if (row.verdict === 'worse' || row.verdict === 'missing') cells[cells.length - 1] = `**${cells[cells.length - 1]}**`;
       return cells;
     })), '');
     // One quoted paragraph each: consecutive `>` lines would run together into one.
-    const quoted = [...comparisonFailures(verdict).map((reason) => `> **FAILED:** ${reason}`), ...comparison.notes.map((note) => `> ${note}`)];
+    const quoted = [...comparisonFailures(verdict).map((reason) => `> **FAILED:** ${md(reason)}`), ...comparison.notes.map((note) => `> ${md(note)}`)];
     lines.push(quoted.join('\n>\n'));
   }
   return lines.join('\n').trimEnd() + '\n';
 }
 
+/** Cells already escaped (escapeMarkdown, markdownCode): scenario text cannot break the table. */
 function markdownTable(head: string[], rows: string[][]): string[] {
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)];
 }
 

@@ -22,6 +22,7 @@ import { fitUsl } from './usl.js';
 import { checkTargetSafety } from './safety.js';
 import { CONFIRM_ATTEMPTS, CONFIRM_LENGTH, CONFIRM_MARGIN, poolSettingOf, poolSizesOf, ratesOf, requiredRate, withPoolSize } from './sweep.js';
 import { PLAN_SCHEMA_VERSION, type FleetFigures, type PlanResult, type PlanStep, type StepPhase, type VariantPlan } from './types.js';
+import { redactTarget } from '../credentials.js';
 
 export type PlanEvent =
   | { type: 'step-start'; variant: string; phase: StepPhase; poolSize: number; offeredRps: number; durationMs: number }
@@ -69,7 +70,8 @@ export async function planScenario(scenario: Scenario, options: PlanOptions = {}
   return {
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: 'plan',
-    scenario,
+    // Where the scenario becomes a result: a target's credentials stop here.
+    scenario: redactTarget(scenario),
     environment: describeEnvironment(),
     startedAt,
     finishedAt: new Date().toISOString(),

@@ -6,12 +6,14 @@ import Table from 'cli-table3';
 import { COMPACT_ROWS } from '../report/comparison.js';
 import { formatDuration, formatRate, formatShare } from '../report/format.js';
 import { formatSlo } from './slo.js';
+import { displaySafeRun, visibleText } from '../report/escape.js';
 import { CONFIRM_MARGIN } from './sweep.js';
 import type { PlanResult, PlanStep, VariantPlan } from './types.js';
 
 const PHASE_TITLES = { pool: 'pool size', confirm: 'confirm', rate: 'rate' } as const;
 
-export function renderPlan(result: PlanResult): string {
+export function renderPlan(plan: PlanResult): string {
+  const result = displaySafeRun(plan);
   const heading = [
     `poolbench ${result.environment.poolbench} plan — ${result.scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,
     `objectives ${objectives(result)} · sized for ${formatRate(result.requiredRps)} (target ${formatRate(result.targetRps)} + ${formatShare(result.headroom)} headroom)`,
@@ -104,7 +106,7 @@ function figures(step: PlanStep): string {
 /** A progress line for stderr: one per finished step. */
 export function renderStepLine(variant: string, step: PlanStep): string {
   const verdict = step.failures.length === 0 ? 'meets' : `fails: ${step.failures.join('; ')}`;
-  return `${variant} · ${PHASE_TITLES[step.phase]} · pool ${step.poolSize} at ${formatRate(step.offeredRps)}: ${figures(step)} — ${verdict}\n`;
+  return `${visibleText(variant)} · ${PHASE_TITLES[step.phase]} · pool ${step.poolSize} at ${formatRate(step.offeredRps)}: ${figures(step)} — ${verdict}\n`;
 }
 
 export function renderPlanJson(result: PlanResult): string {

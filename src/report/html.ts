@@ -11,7 +11,7 @@ import { columnTitle, comparisonGrid } from './comparison.js';
 import { DISTRIBUTION_PERCENTILES, distributionPercentiles, percentileLabel } from './distribution.js';
 import { buildCharts } from './chart-data.js';
 import { drawCharts } from './html-client.js';
-import { escapeMarkup as h, jsonForScript } from './escape.js';
+import { displaySafeRun, escapeMarkup as h, jsonForScript } from './escape.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
 import { runNotes } from './terminal.js';
 import { describeLoad, scenarioAsRun } from './load-description.js';
@@ -94,7 +94,8 @@ function environmentTable(result: RunResult): string {
   return `<table>${rows.map(([k, v]) => `<tr><td>${h(k)}</td><td>${h(v)}</td></tr>`).join('')}</table>`;
 }
 
-export function renderHtml(result: RunResult): string {
+export function renderHtml(run: RunResult): string {
+  const result = displaySafeRun(run);
   const { scenario } = result;
   const charts = buildCharts(result);
   const uPlot = readUPlot();

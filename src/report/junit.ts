@@ -4,7 +4,7 @@
  * of the CI gate when the run has a verdict.
  */
 import type { RunResult, VariantResult } from '../result.js';
-import { escapeMarkup as xml } from './escape.js';
+import { displaySafeRun, escapeXml as xml } from './escape.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
 import { gateJUnitCases } from '../gate/render.js';
 import { connectionsCell } from './comparison.js';
@@ -71,6 +71,7 @@ export function renderJunitCases(suiteName: string, timestamp: string, cases: Ju
   ].join('\n');
 }
 
-export function renderJunit(result: RunResult): string {
+export function renderJunit(run: RunResult): string {
+  const result = displaySafeRun(run);
   return renderJunitCases(`poolbench ${result.scenario.name}`, result.startedAt, [...variantCases(result), ...(result.gate ? gateJUnitCases(result.gate) : [])]);
 }

@@ -5,7 +5,7 @@
 import type { RunResult } from '../result.js';
 import { columnTitle, comparisonGrid } from './comparison.js';
 import { DISTRIBUTION_PERCENTILES, distributionPercentiles, percentileLabel } from './distribution.js';
-import { escapeMarkdown as md } from './escape.js';
+import { displaySafeRun, escapeMarkdown as md } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
 import { formatFaultWindows } from './fault-windows.js';
 import { runNotes } from './terminal.js';
@@ -48,7 +48,8 @@ function faultWindowsSection(result: RunResult): string | undefined {
   return lines.length ? lines.join('\n') : undefined;
 }
 
-export function renderMarkdown(result: RunResult): string {
+export function renderMarkdown(run: RunResult): string {
+  const result = displaySafeRun(run);
   const { scenario, environment: env } = result;
   const faults = faultWindowsSection(result);
   const sections = [

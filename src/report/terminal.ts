@@ -7,8 +7,11 @@ import { renderFindings } from './findings.js';
 import { renderGateTable } from '../gate/render.js';
 import { noSuccessNote } from '../gate/success.js';
 import { describeLoad } from './load-description.js';
+import { displaySafeRun } from './escape.js';
 
-export function renderTerminalSummary(result: RunResult): string {
+export function renderTerminalSummary(run: RunResult): string {
+  // No control character of the scenario's reaches the terminal or a .txt file raw.
+  const result = displaySafeRun(run);
   const { scenario, environment: env } = result;
   const heading = [
     `poolbench ${env.poolbench} — ${scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,

@@ -33,9 +33,9 @@ export async function runCli(args: string[], options: { interruptAfterMs?: numbe
   return { code, stdout, stderr };
 }
 
-/** Starts the real binary as a child process, in `cwd`, with Node's own executable. */
-export function spawnCli(args: string[], cwd: string): ChildProcess & { output(): { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [binPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the real binary as a child process, in `cwd`, with Node's own executable; `env` adds to this process's environment. */
+export function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess & { output(): { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [binPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));

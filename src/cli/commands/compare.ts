@@ -5,6 +5,7 @@ import { compareWithBaseline } from '../../gate/compare.js';
 import { gateSettings } from '../../gate/settings.js';
 import { gateHeadline, renderGateMarkdown, renderGateTable } from '../../gate/render.js';
 import { parseMinEffect } from '../gate-options.js';
+import { displaySafe } from '../../report/escape.js';
 import { ExitCode } from '../../exit-codes.js';
 
 export interface CompareCommandOptions {
@@ -24,7 +25,9 @@ export async function compareCommand(basePath: string, currentPath: string, opti
   const [base, current] = await Promise.all([readRunReport(basePath, 'the baseline report'), readRunReport(currentPath, 'the current report')]);
   const { compare } = gateSettings(current.scenario.gate, flags);
   const verdict: GateVerdict = { thresholds: [], comparison: compareWithBaseline(base, current, { ...compare, baselineLabel: basePath }) };
-  io.stdout.write(options.format === 'markdown' ? renderGateMarkdown(verdict) : renderGateTable(verdict));
+  // The reports' names are the scenarios' text: shown through the same escaping as every report.
+  const shown = displaySafe(verdict);
+  io.stdout.write(options.format === 'markdown' ? renderGateMarkdown(shown) : renderGateTable(shown));
   const code = gateExitCode(verdict);
   if (code !== ExitCode.Success && !options.fail) {
     io.stderr.write(`--no-fail: ${gateHeadline(verdict)}; exiting 0\n`);

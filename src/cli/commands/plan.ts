@@ -3,7 +3,8 @@ import type { CliIo } from '../io.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { planScenario, planSucceeded } from '../../plan/planner.js';
 import { renderPlan, renderPlanJson, renderStepLine } from '../../plan/render.js';
-import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
+import { defaultReportPath } from '../../report/write.js';
+import { checkWritable, ReportWriter } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
 import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
 
@@ -14,6 +15,9 @@ export interface PlanCommandOptions {
 
 export async function planCommand(file: string, options: PlanCommandOptions, io: CliIo): Promise<number> {
   const scenario = await loadScenarioFile(file);
+  // Checked before any load is sent; written after with a temporary file as the fallback.
+  const reportPath = resolve(options.out ?? defaultReportPath(`${scenario.name}-plan`, new Date().toISOString(), 'json'));
+  await checkWritable([{ path: reportPath, option: options.out ? '--out' : 'the plan' }]);
   const interrupt = stopOnInterrupt(io);
   let result;
   try {
@@ -27,10 +31,11 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
     interrupt.release();
   }
 
-  const reportPath = resolve(options.out ?? defaultReportPath(`${scenario.name}-plan`, result.startedAt, 'json'));
-  await writeFileAtomic(reportPath, renderPlanJson(result));
+  const writer = new ReportWriter();
+  await writer.write(reportPath, renderPlanJson(result));
   io.stdout.write(renderPlan(result));
-  io.stderr.write(`report: ${reportPath}\n`);
+  writer.printSummary(io);
+  if (writer.failed) return ExitCode.RunError;
 
   return interruptionExitCode(result.interruption) ?? (planSucceeded(result) ? ExitCode.Success : ExitCode.PlanUnmet);
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { readRunResult } from '../../report/read.js';
 import { reporters, type ReportFormat } from '../../report/index.js';
-import { writeReportFormat } from '../report-files.js';
+import { checkWritable, formatPath, ReportWriter } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
 
 export interface ReportCommandOptions {
@@ -21,7 +21,11 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
     io.stdout.write(files[0].content);
     return ExitCode.Success;
   }
-  const written = await writeReportFormat(result, options.format, resolve(options.out ?? file), options.out === undefined);
-  for (const path of written) io.stderr.write(`report: ${path}\n`);
-  return ExitCode.Success;
+  const path = resolve(options.out ?? file);
+  const besidePath = options.out === undefined;
+  await checkWritable(files.map(({ part }) => ({ path: formatPath(options.format, path, besidePath, part), option: options.out ? '--out' : 'the report' })));
+  const writer = new ReportWriter();
+  await writer.writeFormat(result, options.format, path, besidePath);
+  writer.printSummary(io);
+  return writer.failed ? ExitCode.RunError : ExitCode.Success;
 }

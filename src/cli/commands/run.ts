@@ -7,9 +7,9 @@ import { renderTerminalSummary } from '../../report/terminal.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { ReportFormat } from '../../report/index.js';
-import { defaultReportPath, writeFileAtomic } from '../../report/write.js';
+import { defaultReportPath, describeWriteError } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
-import { writeReportFormat } from '../report-files.js';
+import { checkWritable, plannedFormatFiles, ReportWriter } from '../report-files.js';
 import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
 import { ExitCode } from '../../exit-codes.js';
 import { RunFailedError } from '../../errors.js';
@@ -47,6 +47,14 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const gate = gateSettings(scenario.gate, flags);
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
+  // Every file the run will write is checked before any load is sent: a typo in --out costs nothing.
+  const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, new Date().toISOString(), 'json'));
+  const baselinePath = options.saveBaseline ? resolve(options.saveBaseline) : undefined;
+  await checkWritable([
+    { path: reportPath, option: options.out ? '--out' : 'the report' },
+    ...plannedFormatFiles(options.format ?? [], reportPath, scenario.variants.map((v) => v.name), '--format'),
+    ...(baselinePath ? [{ path: baselinePath, option: '--save-baseline' }] : []),
+  ]);
   const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   // The live view owns the terminal until it is unmounted; the message must come after it.
   const interrupt = stopOnInterrupt(io, () => progress.stop());
@@ -69,27 +77,31 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     if (verdict.thresholds.length > 0 || verdict.comparison) result.gate = verdict;
   }
 
-  // The JSON report is always written: every other format can be rendered again from it.
-  const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, result.startedAt, 'json'));
-  await writeFileAtomic(reportPath, renderJson(result));
-  const written = [reportPath];
+  // The JSON report is always written: every other format can be rendered again from it. A
+  // write that fails now goes to a temporary file (printed below): the figures are not lost.
+  const reports = new ReportWriter();
+  await reports.write(reportPath, renderJson(result));
   for (const format of options.format ?? []) {
-    if (format !== 'json') written.push(...(await writeReportFormat(result, format, reportPath, true)));
+    if (format !== 'json') await reports.writeFormat(result, format, reportPath, true);
   }
-  // GitHub Actions shows this file on the run's summary page.
-  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result));
+  // GitHub Actions shows this file on the run's summary page; failing to append to it loses nothing.
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(result)).catch((error: unknown) => io.stderr.write(`warning: could not append to GITHUB_STEP_SUMMARY: ${describeWriteError(error)}\n`));
+  }
   io.stdout.write(renderTerminalSummary(result));
-  for (const path of written) io.stderr.write(`report: ${path}\n`);
+  reports.printSummary(io);
   const withoutSuccess = variantsWithoutSuccess(result);
-  if (options.saveBaseline && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
-  else if (options.saveBaseline && withoutSuccess.length > 0) io.stderr.write(`baseline not saved: no request of ${withoutSuccess.map((v) => JSON.stringify(v.name)).join(', ')} succeeded, and a baseline of failures would mislead\n`);
-  else if (options.saveBaseline) {
-    const baselinePath = resolve(options.saveBaseline);
-    await writeFileAtomic(baselinePath, renderJson(result));
-    io.stderr.write(`baseline saved: ${baselinePath}\n`);
+  const baselineFile = new ReportWriter();
+  if (baselinePath && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
+  else if (baselinePath && withoutSuccess.length > 0) io.stderr.write(`baseline not saved: no request of ${withoutSuccess.map((v) => JSON.stringify(v.name)).join(', ')} succeeded, and a baseline of failures would mislead\n`);
+  else if (baselinePath) {
+    await baselineFile.write(baselinePath, renderJson(result));
+    baselineFile.printSummary(io, 'baseline saved');
   }
 
   if (failure !== undefined) throw failure;
+  // A report not written where it was asked is a failed run for CI, even though its figures were saved elsewhere.
+  if (reports.failed || baselineFile.failed) return ExitCode.RunError;
   const interrupted = interruptionExitCode(result.interruption);
   if (interrupted !== undefined) return interrupted;
   // Precedence: src/exit-codes.ts. A variant that measured only failures says nothing about the pool;
