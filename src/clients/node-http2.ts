@@ -12,6 +12,7 @@ import type { NodeHttp2Variant } from '../scenario/schema.js';
 import type { ClientFactory, ClientConnectionCounts, ClientHttp2Counts, Response } from './types.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
+import { tlsOptions } from './tls.js';
 
 interface Slot {
   readonly session: http2.ClientHttp2Session;
@@ -41,7 +42,7 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
 
   function openSession(): Slot {
     const startedAt = performance.now();
-    const session = http2.connect(target.origin, { ca: target.ca });
+    const session = http2.connect(target.origin, tlsOptions(target));
     const slot: Slot = { session, active: 0, settled: false };
     let connected = false;
     allSessions.add(session);

@@ -15,12 +15,13 @@ import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './typ
 import { drainBody } from './drain.js';
 import { trackUndiciAttempts } from './attempts.js';
 import { undiciVersion } from '../package-info.js';
+import { tlsOptions } from './tls.js';
 
 export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target, onConnect) => {
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
   const allowH2 = variant.protocol === 'h2';
   const connectorOptions: buildConnector.BuildOptions & { useH2c?: boolean } = {
-    ca: target.ca,
+    ...tlsOptions(target),
     timeout: variant.connectTimeout ?? 10_000,
     allowH2,
     // undici ≥ 7.17 reads useH2c in its connector; its types do not list it yet.

@@ -5,6 +5,7 @@ import { renderDistribution } from './distribution.js';
 import { renderRouteTable } from './routes.js';
 import { renderFindings } from './findings.js';
 import { renderGateTable } from '../gate/render.js';
+import { insecureNote } from '../scenario/target-tls.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
@@ -22,9 +23,11 @@ export function renderTerminalSummary(result: RunResult): string {
   return sections.join('\n\n') + '\n';
 }
 
-/** Things a reader must not miss: partial runs, disagreeing counts, abandoned requests. */
+/** Things a reader must not miss: an unverified TLS target, partial runs, disagreeing counts, abandoned requests. */
 export function runNotes(result: RunResult): string[] {
   const notes: string[] = [];
+  const insecure = insecureNote(result.scenario.targetTls);
+  if (insecure) notes.push(insecure);
   if (result.interruption) notes.push(`the run stopped early: ${result.interruption.message}; figures cover what was measured until then`);
   const skipped = result.scenario.variants.length - result.variants.length;
   if (skipped > 0) notes.push(`${skipped} variant(s) did not run`);

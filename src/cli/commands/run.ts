@@ -16,6 +16,7 @@ import { parseOverride } from '../../scenario/overrides.js';
 import { parseMinEffect, parseRepeat } from '../gate-options.js';
 import { readRunReport } from '../../gate/report-file.js';
 import { evaluateGate, gateExitCode } from '../../gate/verdict.js';
+import { checkRunSafety } from '../../scenario/target-safety.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -31,12 +32,15 @@ export interface RunCommandOptions {
   minEffect: string;
   /** commander's `--no-fail` sets this to false. */
   fail: boolean;
+  /** --own-target: lift the safety caps for a target that is not on this machine. */
+  ownTarget?: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   const repeat = parseRepeat(options.repeat);
   const minEffectPercent = parseMinEffect(options.minEffect);
   const scenario = await loadScenarioFile(file, options.set.map(parseOverride));
+  checkRunSafety(scenario, repeat, options.ownTarget ?? false);
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
   const stopper = new AbortController();
