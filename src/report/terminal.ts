@@ -5,7 +5,7 @@ import { renderDistribution } from './distribution.js';
 import { renderRouteTable } from './routes.js';
 import { renderFindings } from './findings.js';
 import { renderGateTable } from '../gate/render.js';
-import { insecureNote } from '../scenario/target-tls.js';
+import { insecureNote, tlsFailureNotes } from './tls-notes.js';
 
 export function renderTerminalSummary(result: RunResult): string {
   const { scenario, environment: env } = result;
@@ -37,6 +37,7 @@ export function runNotes(result: RunResult): string[] {
       notes.push(`${v.name}: the client counted ${v.connections.openedByClient} connections opened, the upstream ${up.connectionsAccepted} accepted`);
     }
     if (v.saturated) notes.push(`${v.name}: the load generator could not keep up (${v.saturated.reason}); its figures measure the generator as much as the pool`);
+    notes.push(...tlsFailureNotes(v));
     if (v.requests.unfinished > 0) notes.push(`${v.name}: ${v.requests.unfinished} request(s) were still in flight at the end and were abandoned`);
   }
   return notes;

@@ -101,8 +101,3 @@ export async function readTargetTls(tls: TargetTls | undefined): Promise<TlsMate
     ...(tls.insecure && { insecure: true }),
   };
 }
-
-/** One line for reports when the server's certificate was not verified; undefined otherwise. */
-export function insecureNote(tls: TargetTls | undefined): string | undefined {
-  return tls?.insecure ? "TLS certificate verification was OFF (target.insecure: true): the server's certificate was not checked" : undefined;
-}
