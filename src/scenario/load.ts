@@ -154,7 +154,7 @@ function checkFetchTargetTls(variants: ExpandedVariant[], written: unknown): Fin
     findings.set(formatPath(path), {
       path,
       message: `fetch cannot use the target's ${unsupported.join(', ')}: Node's global fetch takes no TLS settings per request`,
-      hint: 'use undici or node-http for this target (fetch trusts an extra CA only through NODE_EXTRA_CA_CERTS)',
+      hint: 'use undici or node-http for this target; fetch trusts an extra CA only through NODE_EXTRA_CA_CERTS',
     });
   }
   return [...findings.values()];

@@ -52,16 +52,18 @@ export interface SafetyAdvice {
 export function checkTargetSafety(target: string, load: TargetLoad, caps: TargetSafety, advice: SafetyAdvice, ownTarget: boolean): void {
   if (ownTarget || isLoopbackUrl(target)) return;
   const { maxRate, maxDuration } = caps;
+  // The host alone: a URL may carry credentials, and this message is printed.
+  const host = new URL(target).host;
   const owners = `or, if the service is yours and can take it, raise ${advice.key}.maxRate or pass ${OWN_TARGET_FLAG}`;
   if (load.unbounded !== undefined) {
-    throw unsafe(`${load.unbounded.why}, so nothing bounds the rate sent to ${target}; a target that is not on this machine is capped at ${maxRate} req/s (${advice.key}.maxRate)`, `${load.unbounded.fix}, or pass ${OWN_TARGET_FLAG} if the service is yours and its owners agree`);
+    throw unsafe(`${load.unbounded.why}, so nothing bounds the rate sent to ${host}; a target that is not on this machine is capped at ${maxRate} req/s (${advice.key}.maxRate)`, `${load.unbounded.fix}, or pass ${OWN_TARGET_FLAG} if the service is yours and its owners agree`);
   }
   if (load.rate > maxRate) {
-    throw unsafe(`the ${advice.command} could send ${round(load.rate)} req/s to ${target}, above the safety cap of ${maxRate} req/s (${advice.key}.maxRate) for a target that is not on this machine`, `${advice.lowerRate}, ${owners}`);
+    throw unsafe(`the ${advice.command} could send ${round(load.rate)} req/s to ${host}, above the safety cap of ${maxRate} req/s (${advice.key}.maxRate) for a target that is not on this machine`, `${advice.lowerRate}, ${owners}`);
   }
   if (load.loadMs > maxDuration) {
     const length = Number.isFinite(load.loadMs) ? `for up to ${formatDuration(load.loadMs)}` : 'for as long as it takes to send every request';
-    throw unsafe(`the ${advice.command} could load ${target} ${length}, above the safety cap of ${formatDuration(maxDuration)} (${advice.key}.maxDuration) for a target that is not on this machine`, `${advice.lowerDuration}, or, if the service is yours, raise ${advice.key}.maxDuration or pass ${OWN_TARGET_FLAG}`);
+    throw unsafe(`the ${advice.command} could load ${host} ${length}, above the safety cap of ${formatDuration(maxDuration)} (${advice.key}.maxDuration) for a target that is not on this machine`, `${advice.lowerDuration}, or, if the service is yours, raise ${advice.key}.maxDuration or pass ${OWN_TARGET_FLAG}`);
   }
 }
 

@@ -61,7 +61,7 @@ describe('the safety cap on targets that are not on this machine', () => {
       run = await runCli(['run', file, '--out', join(temp.dir, 'never.json'), '--quiet']);
     });
     assert.equal(run.code, ExitCode.InvalidInput, run.stderr);
-    assert.match(run.stderr, /error: the closed model sends each request as soon as the last one is answered, so nothing bounds the rate sent to http:\/\/192\.0\.2\.1\/; .* capped at 50 req\/s \(targetSafety\.maxRate\)/);
+    assert.match(run.stderr, /error: the closed model sends each request as soon as the last one is answered, so nothing bounds the rate sent to 192\.0\.2\.1; .* capped at 50 req\/s \(targetSafety\.maxRate\)/);
     assert.match(run.stderr, /hint: .*--own-target.*; nothing was sent/);
     assert.equal(opened, 0, 'no connection was attempted');
     await assert.rejects(readFile(join(temp.dir, 'never.json')), 'no report is written for a refused run');
@@ -70,13 +70,13 @@ describe('the safety cap on targets that are not on this machine', () => {
   it('run: the open model is checked on its highest rate and on the whole run\'s load time', () => {
     const target = 'target: http://192.0.2.1/\n';
     const variants = 'variants: [{ name: a, client: undici }, { name: b, client: node-http }]\n';
-    assert.throws(() => checkRunSafety(scenario(`${target}load: { model: open, rate: 10000, duration: 5s }\n${variants}`), 1, false), /could send 10000 req\/s to http:\/\/192\.0\.2\.1\/, above the safety cap of 50 req\/s \(targetSafety\.maxRate\)/);
+    assert.throws(() => checkRunSafety(scenario(`${target}load: { model: open, rate: 10000, duration: 5s }\n${variants}`), 1, false), /could send 10000 req\/s to 192\.0\.2\.1, above the safety cap of 50 req\/s \(targetSafety\.maxRate\)/);
     assert.throws(() => checkRunSafety(scenario(`${target}load: { model: open, stages: [{ duration: 5s, target: 20 }, { duration: 5s, target: 80 }] }\n${variants}`), 1, false), /could send 80 req\/s/);
     // 2 variants × (5 s warm-up + 20 s) = 50 s: under the minute once, over it with --repeat 2.
     const long = scenario(`${target}load: { model: open, rate: 40, duration: 20s, warmup: 5s }\n${variants}`);
     assert.equal(runLoad(long, 1).loadMs, 50_000);
     assert.doesNotThrow(() => checkRunSafety(long, 1, false));
-    assert.throws(() => checkRunSafety(long, 2, false), /could load http:\/\/192\.0\.2\.1\/ for up to 1\.67 min, above the safety cap of 1\.00 min \(targetSafety\.maxDuration\)/);
+    assert.throws(() => checkRunSafety(long, 2, false), /could load 192\.0\.2\.1 for up to 1\.67 min, above the safety cap of 1\.00 min \(targetSafety\.maxDuration\)/);
     // A request budget lasts as long as sending it takes at the rate.
     assert.equal(runLoad(scenario(`${target}load: { model: open, rate: 10, requests: 100 }\n${variants}`), 1).loadMs, 20_000);
     // autocannon needs a rate of its own.
@@ -95,7 +95,7 @@ describe('the safety cap on targets that are not on this machine', () => {
   it('plan: the same check, with plan.targetSafety; a loopback target is not capped', () => {
     const plan = 'plan: { slo: p99 < 200ms, targetRate: 100 }\nvariants: [{ name: pool, client: undici }]\n';
     const remote = scenario(`target: http://192.0.2.1/\n${plan}`);
-    assert.throws(() => checkPlanSafety(remote, remote.plan!), /could send 400 req\/s to http:\/\/192\.0\.2\.1\/, above the safety cap of 50 req\/s \(plan\.targetSafety\.maxRate\)/);
+    assert.throws(() => checkPlanSafety(remote, remote.plan!), /could send 400 req\/s to 192\.0\.2\.1, above the safety cap of 50 req\/s \(plan\.targetSafety\.maxRate\)/);
     assert.doesNotThrow(() => checkPlanSafety(remote, remote.plan!, true));
     const local = scenario(`target: http://127.0.0.1:1/\n${plan}`);
     assert.doesNotThrow(() => checkPlanSafety(local, local.plan!));
