@@ -438,7 +438,7 @@ export const variantSchemas = {
 const TargetUrlSchema = z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` });
 
 /** The settings of the target's object form that only an https:// target can use. */
-export const TARGET_TLS_KEYS = ['ca', 'serverName', 'cert', 'key', 'insecure'] as const;
+const TARGET_TLS_KEYS = ['ca', 'serverName', 'cert', 'key', 'insecure'] as const;
 
 const pemFile = (what: string) => z.string().min(1).optional().describe(`${what} (PEM file; a relative path starts from the scenario file's folder)`);
 
