@@ -92,6 +92,13 @@ describe('the safety cap on targets that are not on this machine', () => {
     assert.doesNotThrow(() => checkRunSafety(scenario(`load: { concurrency: 500, duration: 10m }\nvariants: [{ name: a, client: undici }]\n`), 5, false), 'the bundled upstream is never capped');
   });
 
+  it('run and plan both take --own-target', async () => {
+    for (const command of ['run', 'plan']) {
+      const help = await runCli([command, '--help']);
+      assert.match(help.stdout, /--own-target +the target is yours: lift the safety caps/, command);
+    }
+  });
+
   it('plan: the same check, with plan.targetSafety; a loopback target is not capped', () => {
     const plan = 'plan: { slo: p99 < 200ms, targetRate: 100 }\nvariants: [{ name: pool, client: undici }]\n';
     const remote = scenario(`target: http://192.0.2.1/\n${plan}`);
