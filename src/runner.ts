@@ -16,6 +16,7 @@ import { faultWindows, faultWindowsOf, startUpstreams, type FaultWindow, type Up
 import { startFaultProxy } from './proxy/start.js';
 import { createClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
+import { readTargetTls } from './scenario/target-tls.js';
 import { VariantRecorder } from './metrics/recorder.js';
 import { InFlightGauge } from './metrics/in-flight.js';
 import { ProcessSampler } from './metrics/process-stats.js';
@@ -86,7 +87,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const path = url.pathname !== '/' || url.search ? url.pathname + url.search : scenario.request.path;
       // A target with faults is reached through the fault proxy, which then stands in for the upstream.
       if (scenario.faults) upstream = await startFaultProxy(url, scenario.faults);
-      target = { origin: upstream?.url ?? url.origin, request: { ...scenario.request, path, headers: withAuthorization(scenario.request.headers, authorization) } };
+      target = { origin: upstream?.url ?? url.origin, request: { ...scenario.request, path, headers: withAuthorization(scenario.request.headers, authorization) }, ...(await readTargetTls(scenario.targetTls)) };
     }
     void upstream?.exited.then(({ expected, code, signal }) => {
       if (!expected) stopper.abort(`upstream-exited: the ${scenario.upstream ? 'bundled upstream' : 'fault proxy'} exited unexpectedly (code ${code}, signal ${signal})`);

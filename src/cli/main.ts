@@ -9,7 +9,7 @@ import { compareCommand, type CompareCommandOptions } from './commands/compare.j
 import { validateCommand } from './commands/validate.js';
 import { serveCommand } from './commands/serve.js';
 import { reportCommand } from './commands/report.js';
-import { planCommand } from './commands/plan.js';
+import { planCommand, type PlanCommandOptions } from './commands/plan.js';
 import { reportFormats, type ReportFormat } from '../report/index.js';
 import { proxyCommand } from './commands/proxy.js';
 import { PoolbenchError, ScenarioError, formatProblem } from '../errors.js';
@@ -41,6 +41,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--save-baseline <file>', 'also write the report here, for later --baseline runs')
     .option('--min-effect <percent>', "the smallest change the baseline comparison counts (default: the scenario's gate.minEffect, else 5%)")
     .option('--no-fail', 'report failed thresholds and regressions but exit 0')
+    .option('--own-target', OWN_TARGET_HELP)
     .action(async (file: string, options: RunCommandOptions) => {
       exitCode = await runCommand(file, options, io);
     });
@@ -51,7 +52,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .argument('<scenario>', 'scenario YAML file with a plan: section')
     .option('-o, --out <file>', 'where to write the plan as JSON (default: reports/<scenario>-plan-<time>.json)')
     .option('-q, --quiet', 'no progress line per step')
-    .action(async (file: string, options: { out?: string; quiet?: boolean }) => {
+    .option('--own-target', OWN_TARGET_HELP)
+    .action(async (file: string, options: PlanCommandOptions) => {
       exitCode = await planCommand(file, options, io);
     });
 
@@ -126,6 +128,8 @@ function parseFormatList(value: string): ReportFormat[] {
   if (unknown.length || !formats.length) throw new InvalidArgumentError(`expected a comma-separated list of ${reportFormats.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
   return formats as ReportFormat[];
 }
+
+const OWN_TARGET_HELP = "the target is yours: lift the safety caps (rate, duration) on a target that is not on this machine";
 
 /** Commander's accumulator for a repeatable option. */
 function collect(value: string, previous: string[]): string[] {

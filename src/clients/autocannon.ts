@@ -11,6 +11,7 @@
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import autocannon from 'autocannon';
 import type { AutocannonVariant } from '../scenario/schema.js';
 import type { ClientConnectionCounts, ClientFactory } from './types.js';
@@ -18,6 +19,30 @@ import type { LoadOptions, LoadOutcome } from '../load/window.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { autocannonVersion } from '../package-info.js';
+import { tlsOptions } from './tls.js';
+
+/**
+ * autocannon connects with `rejectUnauthorized: false` whatever it is given (its httpClient.js),
+ * so it would measure any server that answers, trusted or not. node:tls still verifies the
+ * certificate (chain and name) and records the outcome in `authorized`; each connection's socket
+ * is checked as its handshake completes and destroyed when verification failed, as node:tls does
+ * itself with `rejectUnauthorized: true`. autocannon then counts the connection error like any
+ * other. `setupClient` is autocannon's hook per connection slot; `_connect` (re)opens its socket.
+ */
+function verifyCertificates(client: unknown): void {
+  const slot = client as { conn?: unknown; _connect(): void };
+  const connect = slot._connect.bind(slot);
+  slot._connect = () => {
+    connect();
+    const socket = slot.conn;
+    if (!(socket instanceof TLSSocket)) return;
+    socket.once('secureConnect', () => {
+      if (socket.authorized) return;
+      const code = String(socket.authorizationError);
+      socket.destroy(Object.assign(new Error(`the server's certificate failed verification: ${code}`), { code }));
+    });
+  };
+}
 
 const SOCKET_CREATED = 'net.client.socket';
 
@@ -39,6 +64,7 @@ export const createAutocannonClient: ClientFactory<AutocannonVariant> = (variant
   diagnosticsChannel.subscribe(SOCKET_CREATED, onSocket);
 
   const { method, headers, body } = target.request;
+  const { ca, cert, key, servername } = tlsOptions(target);
   return {
     library: `autocannon ${autocannonVersion}`,
     send() {
@@ -61,7 +87,9 @@ export const createAutocannonClient: ClientFactory<AutocannonVariant> = (variant
             // A variant's requests never leave the window: autocannon's own timeout would count as
             // an error what poolbench counts as unfinished.
             timeout: 3600,
-            tlsOptions: { ca: target.ca },
+            tlsOptions: { ca, cert, key },
+            ...(servername !== undefined && { servername }),
+            ...(!target.insecure && { setupClient: verifyCertificates }),
           },
           (error, result) => {
             signal.removeEventListener('abort', stop);

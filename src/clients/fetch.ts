@@ -9,7 +9,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { FetchVariant } from '../scenario/schema.js';
-import type { ClientFactory, ClientConnectionCounts } from './types.js';
+import type { ClientFactory, ClientConnectionCounts, Target } from './types.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { trackUndiciAttempts } from './attempts.js';
@@ -33,15 +33,19 @@ function trustedAtStartup(ca: string): boolean {
   }
 }
 
-export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target) => {
+/** Refuses an https origin whose CA (the bundled upstream's or the target's `ca`) the global fetch would not trust. */
+function checkFetchTrusts(target: Target): void {
   if (target.origin.startsWith('https:') && target.ca && !trustedAtStartup(target.ca)) {
-    // The global fetch offers no per-call CA; Node reads extra CAs only at start-up.
-    throw new PoolbenchError('fetch cannot trust the bundled upstream\'s test certificate', {
+    throw new PoolbenchError("fetch cannot trust the CA this run needs: Node's global fetch takes no CA per request and reads extra CAs only at start-up", {
       code: 'POOLBENCH_FETCH_TLS',
       exitCode: ExitCode.InvalidInput,
-      hint: 'run with NODE_EXTRA_CA_CERTS=fixtures/tls/ca.crt, or use the undici or node-http client for https',
+      hint: "run with NODE_EXTRA_CA_CERTS=<the CA file> (the target's ca, or fixtures/tls/ca.crt for the bundled upstream), or use the undici or node-http client for https",
     });
   }
+}
+
+export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target) => {
+  checkFetchTrusts(target);
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
   const sockets = new Set<Socket>();
   const onConnected = (message: unknown) => {

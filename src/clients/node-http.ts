@@ -15,6 +15,7 @@ import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { isAbort, zeroAttempts } from './attempts.js';
 import { cancelledBeforeSending, isCancelled, onceStopped } from './cancel.js';
+import { tlsOptions } from './tls.js';
 
 export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, target, onConnect) => {
   const url = new URL(target.origin);
@@ -25,7 +26,7 @@ export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, ta
     maxFreeSockets: variant.maxFreeSockets,
     timeout: variant.timeout,
     scheduling: variant.scheduling,
-    ca: target.ca,
+    ...tlsOptions(target),
   };
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
   const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions)));

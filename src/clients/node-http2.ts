@@ -13,6 +13,7 @@ import type { ClientFactory, ClientConnectionCounts, ClientHttp2Counts, Response
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { cancelledBeforeSending, onceStopped } from './cancel.js';
+import { tlsOptions } from './tls.js';
 
 interface Slot {
   readonly session: http2.ClientHttp2Session;
@@ -44,7 +45,7 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
 
   function openSession(): Slot {
     const startedAt = performance.now();
-    const session = http2.connect(target.origin, { ca: target.ca });
+    const session = http2.connect(target.origin, tlsOptions(target));
     const slot: Slot = { session, active: 0, settled: false };
     let connected = false;
     allSessions.add(session);
@@ -68,7 +69,10 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
       counts.failed += 1;
       for (const waiter of waiters.splice(0)) waiter.reject(error);
     });
-    session.once('close', () => {
+    let gone = false;
+    const forget = () => {
+      if (gone) return;
+      gone = true;
       if (connected) counts.closed += 1;
       allSessions.delete(session);
       // Closed before the server's SETTINGS (a server that does not speak HTTP/2): the waiting
@@ -78,6 +82,16 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
         for (const waiter of waiters.splice(0)) waiter.reject(error);
       }
       retire(slot);
+    };
+    session.once('close', forget);
+    // A server that rejects the handshake after the client finished its side (TLS 1.3: no client
+    // certificate) fails the socket after 'connect', and Node destroys the session without
+    // 'error' or 'close': seen on the socket, it fails the waiting requests like a refused connect
+    // (the connection counts as opened and closed: its side of the handshake completed).
+    session.socket.once('error', (error) => {
+      if (slot.settled) return;
+      for (const waiter of waiters.splice(0)) waiter.reject(error);
+      forget();
     });
     session.on('remoteSettings', () => {
       slot.settled = true;
@@ -188,7 +202,8 @@ export const createNodeHttp2Client: ClientFactory<NodeHttp2Variant> = (variant, 
     http2: () => ({ ...http2Counts }),
     async close() {
       for (const waiter of waiters.splice(0)) waiter.reject(new Error('the client was closed'));
-      const closed = [...allSessions].map((session) => new Promise((resolve) => session.once('close', resolve)));
+      // A destroyed session may never emit 'close' (see openSession).
+      const closed = [...allSessions].filter((session) => !session.destroyed).map((session) => new Promise((resolve) => session.once('close', resolve)));
       for (const session of allSessions) session.destroy();
       await Promise.all(closed);
     },

@@ -5,14 +5,18 @@
 import type { RequestConfig, Variant } from '../scenario/schema.js';
 import type { LoadOptions, LoadOutcome } from '../load/window.js';
 import type { AttemptCounts } from './attempts.js';
+import type { TlsMaterial } from '../scenario/target-tls.js';
 
-export interface Target {
+/**
+ * Where requests go. The TLS settings (TlsMaterial: `ca` — the bundled upstream's test CA or the
+ * target's —, `serverName`, `cert` and `key` for mutual TLS, `insecure`) apply to https origins;
+ * every client honours them or is refused before the run (scenario/load.ts, fetch.ts).
+ */
+export interface Target extends TlsMaterial {
   /** Origin only, e.g. `http://127.0.0.1:39211`. */
   origin: string;
   /** Several instances of the same service (`upstream.instances`): requests are spread over them. Includes `origin`. */
   origins?: string[];
-  /** PEM CA certificate to trust for https (the bundled upstream's test CA). */
-  ca?: string;
   request: RequestConfig;
 }
 

@@ -17,12 +17,13 @@ import { trackUndiciAttempts } from './attempts.js';
 import { undiciVersion } from '../package-info.js';
 import { abortEmitterFor, cancelledBeforeSending } from './cancel.js';
 import { UndiciCancellation } from './undici-cancel.js';
+import { tlsOptions } from './tls.js';
 
 export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target, onConnect) => {
   const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
   const allowH2 = variant.protocol === 'h2';
   const connectorOptions: buildConnector.BuildOptions & { useH2c?: boolean } = {
-    ca: target.ca,
+    ...tlsOptions(target),
     timeout: variant.connectTimeout ?? 10_000,
     allowH2,
     // undici ≥ 7.17 reads useH2c in its connector; its types do not list it yet.

@@ -32,6 +32,8 @@ export interface PlanOptions {
   /** Aborting stops the plan after the current step's partial figures. */
   signal?: AbortSignal;
   onEvent?: (event: PlanEvent) => void;
+  /** --own-target: the user owns the target, so the safety caps do not apply. */
+  ownTarget?: boolean;
 }
 
 /** Thrown inside a variant's plan when a step was cut short; carries why. */
@@ -51,7 +53,7 @@ export async function planScenario(scenario: Scenario, options: PlanOptions = {}
     });
   }
   for (const variant of scenario.variants) poolSettingOf(variant);
-  checkTargetSafety(scenario, plan);
+  checkTargetSafety(scenario, plan, options.ownTarget);
 
   const startedAt = new Date().toISOString();
   const variants: VariantPlan[] = [];

@@ -8,6 +8,7 @@ import { renderGateTable } from '../gate/render.js';
 import { noSuccessNote } from '../gate/success.js';
 import { describeLoad } from './load-description.js';
 import { displaySafeRun } from './escape.js';
+import { insecureNote, tlsFailureNotes } from './tls-notes.js';
 
 export function renderTerminalSummary(run: RunResult): string {
   // No control character of the scenario's reaches the terminal or a .txt file raw.
@@ -28,9 +29,11 @@ export function renderTerminalSummary(run: RunResult): string {
   return sections.join('\n\n') + '\n';
 }
 
-/** Things a reader must not miss: partial runs, variants without a success, disagreeing counts, abandoned requests. */
+/** Things a reader must not miss: an unverified TLS target, partial runs, variants without a success, disagreeing counts, abandoned requests. */
 export function runNotes(result: RunResult): string[] {
   const notes: string[] = [];
+  const insecure = insecureNote(result.scenario.targetTls);
+  if (insecure) notes.push(insecure);
   if (result.interruption) notes.push(`the run stopped early: ${result.interruption.message}; figures cover what was measured until then`);
   const skipped = result.scenario.variants.length - result.variants.length;
   if (skipped > 0) notes.push(`${skipped} variant(s) did not run`);
@@ -43,6 +46,7 @@ export function runNotes(result: RunResult): string[] {
     }
     if (v.stoppedEarly) notes.push(`${v.name}: stopped early: ${v.stoppedEarly.reason}`);
     if (v.saturated) notes.push(`${v.name}: the load generator could not keep up (${v.saturated.reason}); its figures measure the generator as much as the pool`);
+    notes.push(...tlsFailureNotes(v));
     if (v.requests.unfinished > 0) notes.push(`${v.name}: ${v.requests.unfinished} request(s) were still in flight at the end and were abandoned`);
     if (v.requests.cancelled) notes.push(`${v.name}: ${v.requests.cancelled} request(s) were still waiting for a connection when the window stopped and were cancelled unsent`);
   }

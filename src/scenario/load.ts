@@ -9,11 +9,12 @@ import { ExitCode } from '../exit-codes.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatLimitSize, LIMITS } from './limits.js';
 import { expandVariants, type ExpandedVariant } from './matrix.js';
-import { defaultUpstream, ScenarioSchema, type Scenario } from './schema.js';
+import { defaultUpstream, ScenarioSchema, type Scenario, type ScenarioInput } from './schema.js';
 import { validate } from './validate.js';
 import { tooDeepFlow, yamlShapeProblems } from './yaml-checks.js';
 import { formatPath, YamlLocator, type Finding, type YamlPath } from './yaml-locations.js';
 import { applyOverrides, problemFromOverride, type Override } from './overrides.js';
+import { targetTlsFileFindings, targetTlsOf } from './target-tls.js';
 
 /** Problems listed for one file; the rest are counted. */
 const MAX_PROBLEMS_SHOWN = 100;
@@ -101,12 +102,12 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   const written: unknown = withoutExtensions(doc.toJS({ maxAliasCount: -1 }));
   const checked = validate(ScenarioSchema, written);
   const findings: Finding[] = checked.ok ? [] : [...checked.findings];
-  findings.push(...checkUpstreamOrTarget(written), ...checkTargetFaults(written));
+  findings.push(...checkUpstreamOrTarget(written), ...checkTargetFaults(written), ...targetTlsFileFindings(written, file));
 
   const writtenVariants = isPlainObject(written) && Array.isArray(written.variants) ? written.variants : [];
   const { variants, findings: variantFindings } = expandVariants(writtenVariants);
   findings.push(...variantFindings);
-  findings.push(...checkDuplicateNames(variants), ...checkFetchKeepAlive(variants));
+  findings.push(...checkDuplicateNames(variants), ...checkFetchKeepAlive(variants), ...checkFetchTargetTls(variants, written));
   // Only a complete list of names can prove that the baseline names none of them.
   const allVariantsValid = !findings.some((finding) => finding.path[0] === 'variants');
   if (allVariantsValid) findings.push(...checkBaseline(written, variants));
@@ -126,7 +127,7 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   return {
     name: input.name,
     ...(input.description !== undefined && { description: input.description }),
-    ...(input.target !== undefined ? { target: input.target, ...(input.faults && { faults: input.faults }) } : { upstream: input.upstream ?? defaultUpstream() }),
+    ...(input.target !== undefined ? targetOf(input, file) : { upstream: input.upstream ?? defaultUpstream() }),
     request: input.request,
     load,
     variants: variants.map(({ variant }) => variant),
@@ -167,6 +168,18 @@ function withoutExtensions(written: unknown): unknown {
   return Object.fromEntries(Object.entries(written).filter(([key]) => !key.startsWith('x-')));
 }
 
+/** The target as the runner takes it: the URL as a string, TLS settings and caps beside it. */
+function targetOf(input: ScenarioInput, file: string): Pick<Scenario, 'target' | 'targetTls' | 'targetSafety' | 'faults'> {
+  const written = input.target!;
+  const tls = typeof written === 'string' ? undefined : targetTlsOf(written, file);
+  return {
+    target: typeof written === 'string' ? written : written.url,
+    ...(tls && { targetTls: tls }),
+    targetSafety: input.targetSafety,
+    ...(input.faults && { faults: input.faults }),
+  };
+}
+
 function yamlErrorMessage(error: YAMLError): string {
   if (/call stack/i.test(error.message)) return TOO_DEEP;
   // The problem's path names the key, so the message need not.
@@ -179,6 +192,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function checkUpstreamOrTarget(written: unknown): Finding[] {
+  if (isPlainObject(written) && written.target === undefined && written.targetSafety !== undefined) {
+    return [{ path: ['targetSafety'], atKey: true, message: 'targetSafety caps the load sent to a target, and this scenario has none', hint: 'the bundled upstream runs on this machine and is never capped' }];
+  }
   if (!isPlainObject(written) || written.upstream === undefined || written.target === undefined) return [];
   return [{
     path: ['target'],
@@ -194,10 +210,37 @@ function checkTargetFaults(written: unknown): Finding[] {
   if (written.target === undefined) {
     return [{ path: ['faults'], atKey: true, message: 'faults (top level) apply to a target, through the fault proxy', hint: 'for the bundled upstream, put them under upstream.faults' }];
   }
-  if (typeof written.target === 'string' && written.target.startsWith('https:')) {
-    return [{ path: ['target'], message: 'the fault proxy forwards TCP, and an https target\'s certificate would not match the proxy\'s address', hint: 'use an http:// target with faults' }];
+  const { url, path } = writtenTargetUrl(written.target);
+  if (url?.startsWith('https:')) {
+    return [{ path, message: 'the fault proxy forwards TCP and speaks no TLS: it cannot reach an https target, whose certificate would not match the proxy\'s address', hint: 'use an http:// target with faults' }];
   }
   return [];
+}
+
+/** The target's URL as written, and where: `target` itself, or the object form's `target.url`. */
+function writtenTargetUrl(target: unknown): { url?: string; path: string[] } {
+  if (typeof target === 'string') return { url: target, path: ['target'] };
+  if (isPlainObject(target) && typeof target.url === 'string') return { url: target.url, path: ['target', 'url'] };
+  return { path: ['target'] };
+}
+
+/** Node's global fetch takes no TLS settings per request: what it cannot honour is refused at the variant. */
+function checkFetchTargetTls(variants: ExpandedVariant[], written: unknown): Finding[] {
+  if (!isPlainObject(written) || !isPlainObject(written.target)) return [];
+  const target = written.target;
+  const unsupported = (['serverName', 'cert', 'key', 'insecure'] as const).filter((key) => target[key] !== undefined && target[key] !== false);
+  if (unsupported.length === 0) return [];
+  const findings = new Map<string, Finding>(); // by path: every expansion of one variant shares it
+  for (const { variant, sourceOf } of variants) {
+    if (variant.client !== 'fetch') continue;
+    const path = sourceOf('client');
+    findings.set(formatPath(path), {
+      path,
+      message: `fetch cannot use the target's ${unsupported.join(', ')}: Node's global fetch takes no TLS settings per request`,
+      hint: 'use undici or node-http for this target; fetch trusts an extra CA only through NODE_EXTRA_CA_CERTS',
+    });
+  }
+  return [...findings.values()];
 }
 
 function checkDuplicateNames(variants: ExpandedVariant[]): Finding[] {

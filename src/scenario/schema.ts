@@ -394,6 +394,59 @@ export const variantSchemas = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
+// Real targets
+
+const TargetUrlSchema = z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` });
+
+/** The settings of the target's object form that only an https:// target can use. */
+const TARGET_TLS_KEYS = ['ca', 'serverName', 'cert', 'key', 'insecure'] as const;
+
+const pemFile = (what: string) => z.string().min(1).optional().describe(`${what} (PEM file; a relative path starts from the scenario file's folder)`);
+
+/** `target:` as a map: the URL and how to reach it over TLS. */
+const TargetObjectSchema = z
+  .strictObject({
+    url: TargetUrlSchema,
+    ca: pemFile('CA certificate(s) to trust for this target, instead of the system\'s'),
+    serverName: z.string().min(1).max(LIMITS.headerName).optional().describe("the name sent as SNI and checked against the server's certificate (default: the URL's host)"),
+    cert: pemFile('client certificate, for servers that require mutual TLS (with key)'),
+    key: pemFile("the client certificate's private key"),
+    insecure: z.boolean().default(false).describe("skip verifying the server's certificate; every report says the run did"),
+  })
+  .superRefine((target, ctx) => {
+    if (!target.url.startsWith('https:')) {
+      for (const key of TARGET_TLS_KEYS) {
+        if (target[key] !== undefined && target[key] !== false) ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies to https:// targets only, and the target is http://` });
+      }
+      return;
+    }
+    if (target.cert !== undefined && target.key === undefined) ctx.addIssue({ code: 'custom', path: ['cert'], message: 'a client certificate needs its private key: add key' });
+    if (target.key !== undefined && target.cert === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'a private key needs its client certificate: add cert' });
+    if (target.insecure && target.ca !== undefined) ctx.addIssue({ code: 'custom', path: ['ca'], message: 'insecure: true skips verification, so ca would never be used: remove one of them' });
+  });
+
+/** Caps on the load sent to a real target that is not on this machine (src/scenario/target-safety.ts). */
+function targetSafety(who: string, spanning: string) {
+  return z
+    .strictObject({
+      maxRate: positiveNumber(LIMITS.rate).default(50).describe(`highest rate ${who} may send to a real \`target\` that is not on this machine`),
+      maxDuration: duration(1).default(60_000).describe(`longest load time (${spanning}, warm-ups included) ${who} may spend on such a target`),
+    })
+    .default({ maxRate: 50, maxDuration: 60_000 })
+    .describe(`caps for ${who} against a real service that is not on this machine (loopback targets are not capped); over them, it is refused before anything is sent`);
+}
+export type TargetSafety = z.output<ReturnType<typeof targetSafety>>;
+
+/** A target's TLS settings, file paths resolved from the scenario file's folder. */
+export interface TargetTls {
+  ca?: string;
+  serverName?: string;
+  cert?: string;
+  key?: string;
+  insecure: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Capacity planning (`poolbench plan`, src/plan/)
 
 const SloSchema = z.string().transform((text, ctx): Slo => {
@@ -417,13 +470,7 @@ export const PlanSchema = z.strictObject({
   rates: z.array(positiveNumber(LIMITS.rate)).min(1).max(LIMITS.planSteps).transform((rates) => [...new Set(rates)].sort((a, b) => a - b)).optional().describe('offered rates swept at the recommended pool size (default: 25 % to 400 % of targetRate)'),
   step: duration(100, LIMITS.timeout).default(3000).describe('measured time of each step; the confirmation run takes twice as long'),
   warmup: duration(0, LIMITS.timeout).default(1000).describe('load before each step, excluded from its figures'),
-  targetSafety: z
-    .strictObject({
-      maxRate: positiveNumber(LIMITS.rate).default(50).describe('highest rate a plan may send to a real `target`'),
-      maxDuration: duration(1).default(60_000).describe('longest load time (all steps, warm-ups included) a plan may spend on a real `target`'),
-    })
-    .default({ maxRate: 50, maxDuration: 60_000 })
-    .describe('caps for planning against a real service; a plan that could exceed them is refused before it starts'),
+  targetSafety: targetSafety('a plan', 'all steps'),
 });
 export type PlanConfig = z.output<typeof PlanSchema>;
 
@@ -451,7 +498,8 @@ export const ScenarioSchema = z.strictObject({
   name: z.string().min(1, 'the scenario needs a name'),
   description: z.string().optional(),
   upstream: UpstreamSchema.optional().describe('the bundled fake upstream (the default when neither upstream nor target is given)'),
-  target: z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` }).optional().describe('a real server instead of the bundled upstream'),
+  target: z.union([TargetUrlSchema, TargetObjectSchema]).optional().describe('a real server instead of the bundled upstream: its URL, or a map with url and TLS settings (ca, serverName, cert, key, insecure)'),
+  targetSafety: targetSafety('a run', 'every variant and trial'),
   faults: z.array(ProxyFaultSchema).max(LIMITS.faults).optional().describe('with target: connection-level faults applied by the fault proxy, which poolbench runs in front of the target (http:// only)'),
   request: RequestSchema.default({ method: 'GET', path: '/', headers: {} }),
   load: LoadSchema.default({ concurrency: 10, warmup: 0, model: 'closed', maxInFlight: 1000, workers: 1, saturation: { minRateRatio: 0.95, maxLoopDelay: 50 } }),
@@ -473,7 +521,12 @@ export interface Scenario {
   /** Where the scenario came from, for reports; undefined for scenarios built in code. */
   file?: string;
   upstream?: UpstreamConfig;
+  /** The target's URL, as written (the string form, or the object form's `url`). */
   target?: string;
+  /** With an https `target` in the object form: how to reach it over TLS. */
+  targetTls?: TargetTls;
+  /** With `target`: caps on the load `run` sends to it when it is not on this machine. */
+  targetSafety?: TargetSafety;
   /** With `target`: the faults the fault proxy in front of it applies. */
   faults?: Fault[];
   request: RequestConfig;

@@ -29,15 +29,16 @@ variants: [{ name: pool, client: undici }]
 });
 
 test('a plan against a real target above the safety cap is refused before anything is sent', async () => {
+  // TEST-NET-1: an address that is not this machine; the plan is refused before any connection.
   const file = await temp.file('unsafe.yaml', `
 name: unsafe
-target: http://127.0.0.1:9/
+target: http://192.0.2.1:9/
 plan: { slo: p99 < 200ms, targetRate: 100 }
 variants: [{ name: pool, client: undici }]
 `);
   const run = await runCli(['plan', file]);
   assert.equal(run.code, ExitCode.InvalidInput);
-  assert.match(run.stderr, /could send 400 req\/s to http:\/\/127\.0\.0\.1:9\/, above the safety cap of 50 req\/s \(plan\.targetSafety\.maxRate\)/);
+  assert.match(run.stderr, /could send 400 req\/s to 192\.0\.2\.1:9, above the safety cap of 50 req\/s \(plan\.targetSafety\.maxRate\)/);
   assert.match(run.stderr, /nothing was sent/);
 });
 

@@ -11,6 +11,8 @@ import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
 export interface PlanCommandOptions {
   out?: string;
   quiet?: boolean;
+  /** --own-target: lift the safety caps for a target that is not on this machine. */
+  ownTarget?: boolean;
 }
 
 export async function planCommand(file: string, options: PlanCommandOptions, io: CliIo): Promise<number> {
@@ -23,6 +25,7 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
   try {
     result = await planScenario(scenario, {
       signal: interrupt.signal,
+      ownTarget: options.ownTarget,
       onEvent: (event) => {
         if (!options.quiet && event.type === 'step-end') io.stderr.write(renderStepLine(event.variant, event.step));
       },

@@ -19,6 +19,7 @@ import { readRunReport } from '../../gate/report-file.js';
 import { evaluateGate, gateExitCode } from '../../gate/verdict.js';
 import { gateSettings } from '../../gate/settings.js';
 import { variantsWithoutSuccess } from '../../gate/success.js';
+import { checkRunSafety } from '../../scenario/target-safety.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -36,6 +37,8 @@ export interface RunCommandOptions {
   minEffect?: string;
   /** commander's `--no-fail` sets this to false. */
   fail: boolean;
+  /** --own-target: lift the safety caps for a target that is not on this machine. */
+  ownTarget?: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
@@ -45,6 +48,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   };
   const scenario = await loadScenarioFile(file, options.set.map(parseOverride));
   const gate = gateSettings(scenario.gate, flags);
+  checkRunSafety(scenario, gate.trials, options.ownTarget ?? false);
   // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
   // Every file the run will write is checked before any load is sent: a typo in --out costs nothing.
