@@ -14,7 +14,7 @@ import { createFaultProxy, type FaultProxy } from '../../src/proxy/fault-proxy.j
 import { parseFaultSpec } from '../../src/cli/commands/proxy.js';
 import { runCli } from '../helpers/cli.js';
 
-describe('fault proxy in front of a plain node:http server', { timeout: 15_000 }, () => {
+describe('fault proxy in front of a plain node:http server', { timeout: 60_000 }, () => {
   let origin: http.Server;
   let originPort: number;
   let proxy: FaultProxy | undefined;
