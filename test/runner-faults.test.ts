@@ -75,8 +75,8 @@ test('a drain costs a client without retries requests; one that retries with bac
   const result = await runScenario(
     scenarioFromYaml(`
 name: drain
-upstream: { rtt: 2ms, faults: [{ type: drain, trigger: { at: 300ms, for: 300ms } }] }
-load: { concurrency: 2, duration: 1200ms }
+upstream: { rtt: 2ms, faults: [{ type: drain, trigger: { at: 300ms, for: 600ms } }] }
+load: { concurrency: 2, duration: 1500ms }
 variants:
   - { name: plain, client: undici }
   - { name: retrying, client: undici, retry: { maxRetries: 5, minTimeout: 100ms } }

@@ -85,7 +85,7 @@ variants: [{ name: ramp, client: undici, connections: 10 }]
   // The ramp's rate per second: 150 (ramping 0 -> 300), 300, 200 (300 -> 100). The ticker may run
   // late on a busy machine, shifting each second's bounds: the targets are the ramp's over the
   // seconds as they fell, and each second's achieved rate is judged against its own target.
-  [150, 300, 200].forEach((expected, i) => assert.ok(Math.abs(points[i].targetRps! - expected) <= expected * 0.15, `second ${i + 1}: target ${points[i].targetRps} req/s, expected ${expected}`));
+  [150, 300, 200].forEach((expected, i) => assert.ok(Math.abs(points[i].targetRps! - expected) <= expected * 0.25, `second ${i + 1}: target ${points[i].targetRps} req/s, expected ${expected}`));
   // Responses, counted when they come back, lag the schedule on a busy machine (the upstream is
   // another process): each second within 35 % of its target, and what was due was sent.
   points.forEach(({ rps, targetRps }, i) => assert.ok(Math.abs(rps - targetRps!) <= targetRps! * 0.35, `second ${i + 1}: ${rps} req/s for a target of ${targetRps}`));
@@ -128,7 +128,7 @@ test('an unreachable rate is flagged as saturated and exits 101 unless allowed',
     'saturated.yaml',
     `name: saturated
 upstream: { latency: 20ms }
-load: { model: open, rate: 50000, duration: 1s, maxInFlight: 20 }
+load: { model: open, rate: 50000, duration: 500ms, maxInFlight: 20 }
 variants: [{ name: flooded, client: undici, connections: 20 }]
 `,
   );
