@@ -113,13 +113,13 @@ variants:
 test('no fault crashes or hangs a run: clients without timeouts end with unfinished requests', async () => {
   const startedAt = performance.now();
   const kinds = ['reset', 'empty_response', 'malformed', 'truncate', 'hang', 'stall'];
-  // The idle reset strikes a connection left idle 50 ms: longer than a busy machine's usual
+  // The idle reset strikes a connection left idle 200 ms: longer than a busy machine's usual
   // stalls, else every request of a slow generator would be reset and none would complete.
   const faults = kinds.map((type) => `{ type: ${type}, trigger: { probability: 0.1 } }`).join(', ');
   const result = await runScenario(
     scenarioFromYaml(`
 name: chaos
-upstream: { faults: [${faults}, { type: reset, trigger: { idle: 50ms } }, { type: refuse, trigger: { at: 200ms, for: 100ms } }] }
+upstream: { faults: [${faults}, { type: reset, trigger: { idle: 200ms } }, { type: refuse, trigger: { at: 200ms, for: 100ms } }] }
 load: { concurrency: 4, duration: 500ms }
 variants:
   - { name: undici, client: undici }
