@@ -52,7 +52,8 @@ after(() => temp.cleanup());
 
 test('run: prints the comparison table, writes a JSON report that decodes, exits 0', async () => {
   const out = join(temp.dir, 'quick.json');
-  const { code, stdout, stderr } = await runCli(['run', quickScenario, '--out', out]);
+  // Not a test of the self-check: a busy machine may flag the generator, which must not change the code.
+  const { code, stdout, stderr } = await runCli(['run', quickScenario, '--out', out, '--allow-saturation']);
   assert.equal(code, ExitCode.Success, stderr);
   assert.match(stdout, /latency p50/);
   assert.match(stdout, /off \(baseline\)/);
@@ -122,7 +123,8 @@ test('an unknown command or option exits with the invalid-input code', async () 
 
 test('Ctrl-C in-process: exits 130 and the report is written, marked partial', async () => {
   const out = join(temp.dir, 'interrupted.json');
-  const { code, stdout } = await runCli(['run', longScenario, '--out', out, '--quiet'], { interruptAfterMs: 800 });
+  // Timed from the start of measuring: on a busy machine starting the upstream alone can take seconds.
+  const { code, stdout } = await runCli(['run', longScenario, '--out', out], { interruptWhen: /measuring/, interruptAfterMs: 800 });
   assert.equal(code, ExitCode.Interrupted);
   assert.match(stdout, /PARTIAL/);
   const report = JSON.parse(await readFile(out, 'utf8')) as RunResult;

@@ -77,7 +77,7 @@ variants:
   );
   const summary = join(temp.dir, 'summary.md');
   const out = join(temp.dir, 'ci', 'run.json');
-  const { code, stdout, stderr } = await runCli(['run', scenario, '--out', out, '--format', 'md,junit,hgrm'], { stderrIsTTY: true, env: { CI: 'true', GITHUB_STEP_SUMMARY: summary } });
+  const { code, stdout, stderr } = await runCli(['run', scenario, '--out', out, '--format', 'md,junit,hgrm', '--allow-saturation'], { stderrIsTTY: true, env: { CI: 'true', GITHUB_STEP_SUMMARY: summary } });
   assert.equal(code, ExitCode.Success, stderr);
   assert.match(stderr, /\n  a: [\d.]+ m?s · \d+ done/, 'a progress line a second');
   assert.doesNotMatch(stderr, ESCAPE);

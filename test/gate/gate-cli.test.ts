@@ -1,7 +1,13 @@
 /**
  * The gate on real runs, through the CLI: the bundled upstream, real clients, 5 interleaved
  * trials a side. The baseline is saved once; the same scenario must pass against it, and
- * the same scenario with the upstream's latency raised by 30 % (via --set) must fail.
+ * the same scenario with the upstream's latency doubled (via --set) must fail.
+ *
+ * The baseline and the later runs are seconds apart, and other processes load the same cores in
+ * between: a scheduling delay adds the same few to tens of milliseconds to any latency, most of all
+ * to the tail. So the upstream's latency is long (200 ms) beside that noise, the minimum effect is
+ * 25 %, and the regression is far beyond it. Whether the default 5 % suits noisy tails is for the
+ * gate's own tests (test/gate/compare.test.ts), on figures that do not depend on the machine.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,35 +20,37 @@ import { runCli } from '../helpers/cli.js';
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let scenario: string;
 let baseline: string;
+/** Neither test is about the generator's self-check: a busy machine may flag it, which would take the exit code. */
+const GATE = ['--repeat', '5', '--quiet', '--min-effect', '25%', '--allow-saturation'];
 
 before(async () => {
   temp = await makeTempDir();
   scenario = await temp.file(
     'gate.yaml',
     `name: gate
-upstream: { rtt: 1ms, latency: 20ms }
-load: { concurrency: 4, duration: 400ms }
+upstream: { rtt: 1ms, latency: 200ms }
+load: { concurrency: 10, duration: 600ms }
 thresholds: ['errors == 0']
-variants: [{ name: pooled, client: undici, connections: 4 }]
+variants: [{ name: pooled, client: undici, connections: 10 }]
 `,
   );
   baseline = join(temp.dir, 'baseline.json');
-  const saved = await runCli(['run', scenario, '--repeat', '5', '--quiet', '--out', join(temp.dir, 'first.json'), '--save-baseline', baseline]);
+  const saved = await runCli(['run', scenario, ...GATE, '--out', join(temp.dir, 'first.json'), '--save-baseline', baseline]);
   assert.equal(saved.code, ExitCode.Success, saved.stderr);
 });
 
 after(() => temp.cleanup());
 
 test('the same configuration against its own baseline, 5 trials a side, passes', async () => {
-  const { code, stdout, stderr } = await runCli(['run', scenario, '--repeat', '5', '--quiet', '--out', join(temp.dir, 'same.json'), '--baseline', baseline]);
+  const { code, stdout, stderr } = await runCli(['run', scenario, ...GATE, '--out', join(temp.dir, 'same.json'), '--baseline', baseline]);
   assert.equal(code, ExitCode.Success, stdout + stderr);
   assert.match(stdout, /gate passed/);
   assert.match(stdout, /Mann-Whitney U .* pooled: 5 → 5 trial\(s\)/);
 });
 
-test('upstream latency raised by 30 % fails with the regression exit code; compare agrees; --no-fail reports only', async () => {
+test('upstream latency doubled fails with the regression exit code; compare agrees; --no-fail reports only', async () => {
   const slow = join(temp.dir, 'slow.json');
-  const run = await runCli(['run', scenario, '--repeat', '5', '--quiet', '--out', slow, '--baseline', baseline, '--set', 'upstream.latency=26ms']);
+  const run = await runCli(['run', scenario, ...GATE, '--out', slow, '--baseline', baseline, '--set', 'upstream.latency=400ms']);
   assert.equal(run.code, ExitCode.Regression, run.stdout + run.stderr);
   assert.match(run.stdout, /pooled +│ latency p50 .*│ WORSE/);
 
@@ -56,13 +64,16 @@ test('upstream latency raised by 30 % fails with the regression exit code; compa
 
 test('a threshold that cannot hold gives the threshold exit code, and every report format carries the verdict', async () => {
   const out = join(temp.dir, 'impossible.json');
-  const { code, stdout } = await runCli(['run', scenario, '--quiet', '--out', out, '--format', 'junit,md', '--set', 'thresholds=["p50 < 1ms"]']);
-  assert.equal(code, ExitCode.ThresholdFailed);
-  assert.match(stdout, /pooled +│ p50 < 1ms +│ 2\d\.\d+ ms │ FAILED/);
+  const { code, stdout } = await runCli(['run', scenario, '--quiet', '--allow-saturation', '--out', out, '--format', 'junit,md', '--set', 'thresholds=["p50 < 1ms"]']);
+  assert.equal(code, ExitCode.ThresholdFailed, stdout);
+  assert.match(stdout, /pooled +│ p50 < 1ms +│ [\d.]+ m?s │ FAILED/);
   const junit = await readFile(out.replace(/\.json$/, '.junit.xml'), 'utf8');
   assert.match(junit, /<testcase classname="poolbench.thresholds.pooled" name="p50 &lt; 1ms" time="0.000">\s*<failure message="p50 &lt; 1ms did not hold/);
   assert.match(await readFile(out.replace(/\.json$/, '.md'), 'utf8'), /poolbench gate FAILED/);
-  assert.equal(JSON.parse(await readFile(out, 'utf8')).gate.thresholds[0].status, 'fail');
+  const [threshold] = JSON.parse(await readFile(out, 'utf8')).gate.thresholds;
+  assert.equal(threshold.status, 'fail');
+  // The upstream's 200 ms is the floor; a busy machine only adds to it.
+  assert.ok(threshold.actual >= 200, `p50 ${threshold.actual} ms`);
 });
 
 test('bad gate input is reported by flag, with the invalid-input code and nothing run', async () => {

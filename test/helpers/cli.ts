@@ -13,20 +13,38 @@ export interface InProcessRun {
 }
 
 /**
- * Runs the CLI in this process. `interruptAfterMs` delivers a Ctrl-C (or `interruptSignal`) as the terminal would;
- * `stderrIsTTY` makes stderr claim to be a terminal; `env` is the environment the CLI sees.
+ * Runs the CLI in this process. `interruptAfterMs` delivers a Ctrl-C (or `interruptSignal`) as the terminal would, that
+ * long after the CLI starts listening for it or, with `interruptWhen`, after stderr first matches
+ * it (a busy machine can take seconds to start an upstream: a fixed delay may strike before any
+ * load was sent). `stderrIsTTY` makes stderr claim to be a terminal; `env` is the environment the CLI sees.
  */
-export async function runCli(args: string[], options: { interruptAfterMs?: number; interruptSignal?: 'SIGINT' | 'SIGTERM'; stderrIsTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<InProcessRun> {
+export async function runCli(args: string[], options: { interruptAfterMs?: number; interruptWhen?: RegExp; interruptSignal?: 'SIGINT' | 'SIGTERM'; stderrIsTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<InProcessRun> {
   let stdout = '';
   let stderr = '';
   let timer: NodeJS.Timeout | undefined;
+  let interrupt: (() => void) | undefined;
+  const arm = () => {
+    if (interrupt === undefined || timer !== undefined || options.interruptAfterMs === undefined) return;
+    if (options.interruptWhen && !options.interruptWhen.test(stderr)) return;
+    timer = setTimeout(interrupt, options.interruptAfterMs);
+  };
   const io: CliIo = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: options.stderrIsTTY },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        arm();
+      },
+      isTTY: options.stderrIsTTY,
+    },
     env: options.env ?? {},
     onInterrupt(listener) {
-      if (options.interruptAfterMs !== undefined) timer = setTimeout(() => listener(options.interruptSignal ?? 'SIGINT'), options.interruptAfterMs);
-      return () => clearTimeout(timer);
+      interrupt = () => listener(options.interruptSignal ?? 'SIGINT');
+      arm();
+      return () => {
+        clearTimeout(timer);
+        interrupt = undefined;
+      };
     },
   };
   const code = await main(args, io);
@@ -43,14 +61,20 @@ export function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {
   return Object.assign(child, { output: () => ({ stdout, stderr }) });
 }
 
-/** Resolves when `predicate(text so far)` holds for the child's stderr or stdout, or rejects after `timeoutMs`. */
-export function waitForOutput(child: ReturnType<typeof spawnCli>, predicate: (out: { stdout: string; stderr: string }) => boolean, timeoutMs = 10_000): Promise<void> {
+/**
+ * Resolves when `predicate(text so far)` holds for the child's stderr or stdout, or kills the
+ * child and rejects after `timeoutMs` (generous: on a busy machine Node alone can take seconds to start).
+ */
+export function waitForOutput(child: ReturnType<typeof spawnCli>, predicate: (out: { stdout: string; stderr: string }) => boolean, timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const check = () => {
       if (predicate(child.output())) return resolve();
       if (child.exitCode !== null) return reject(new Error(`child exited (${child.exitCode}) first:\n${child.output().stderr}`));
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out; output so far:\n${JSON.stringify(child.output())}`));
+      if (Date.now() - started > timeoutMs) {
+        child.kill('SIGKILL');
+        return reject(new Error(`timed out; output so far:\n${JSON.stringify(child.output())}`));
+      }
       setTimeout(check, 25);
     };
     check();

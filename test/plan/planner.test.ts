@@ -1,7 +1,9 @@
 /**
- * The planner end to end, with small numbers: short steps, a 2 ms round trip, a fixed 18 ms
- * think time (a pool of n serves about n × 45 req/s). The loop-delay bound is loose because
- * other test files load the same two cores; the objective has room for that too.
+ * The planner end to end, with small numbers: short steps, a 2 ms round trip, a fixed 25 ms
+ * think time (a pool of n serves about n × 36 req/s; 100 req/s are required). The loop-delay bound
+ * is loose because other test files load the same two cores, and so is the objective: a busy
+ * machine only adds latency, so the sizes that must fail (1 and 2, whose queues grow by hundreds
+ * of ms a step) fail whatever the load, and 4, at 70 % of its capacity, has ~170 ms of room.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,10 +15,10 @@ import { scenarioFromYaml } from '../helpers/scenario.js';
 
 const scenario = scenarioFromYaml(`
 name: plan-small
-upstream: { rtt: 2ms, latency: 18ms }
+upstream: { rtt: 2ms, latency: 25ms }
 load: { saturation: { maxLoopDelay: 1s } }
 plan:
-  slo: p99 < 100ms
+  slo: p99 < 200ms
   targetRate: 80
   headroom: 25%
   connections: [1, 2, 4, 8]

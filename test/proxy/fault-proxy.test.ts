@@ -14,7 +14,7 @@ import { createFaultProxy, type FaultProxy } from '../../src/proxy/fault-proxy.j
 import { parseFaultSpec } from '../../src/cli/commands/proxy.js';
 import { runCli } from '../helpers/cli.js';
 
-describe('fault proxy in front of a plain node:http server', { timeout: 15_000 }, () => {
+describe('fault proxy in front of a plain node:http server', { timeout: 60_000 }, () => {
   let origin: http.Server;
   let originPort: number;
   let proxy: FaultProxy | undefined;
@@ -36,7 +36,8 @@ describe('fault proxy in front of a plain node:http server', { timeout: 15_000 }
   async function through(faults: unknown[]): Promise<ClientAdapter> {
     proxy = createFaultProxy({ host: '127.0.0.1', port: originPort }, faults.map((f) => FaultSchema.parse(f)));
     const port = await proxy.listen();
-    client = createClient({ name: 'c', client: 'node-http', keepAlive: true, timeout: 300 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } }, () => {});
+    // A deadline short enough for stall to show, long enough that a busy machine's stalls do not turn a 200 into a timeout.
+    client = createClient({ name: 'c', client: 'node-http', keepAlive: true, timeout: 1000 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } }, () => {});
     return client;
   }
   async function outcome(c: ClientAdapter): Promise<string> {
@@ -58,12 +59,14 @@ describe('fault proxy in front of a plain node:http server', { timeout: 15_000 }
     [{ type: 'reset', trigger: { nth: 2 } }, ['200 5', 'ECONNRESET']],
     [{ type: 'empty_response', trigger: { nth: 2 } }, ['200 5', 'ECONNRESET']],
     [{ type: 'stall', trigger: { nth: 2 } }, ['200 5', 'ETIMEDOUT']],
-    [{ type: 'refuse', trigger: { at: '50ms' } }, ['200 5', 'ECONNREFUSED']],
+    // The first request has 300 ms before the listener goes down: room for a busy machine.
+    [{ type: 'refuse', trigger: { at: '300ms' } }, ['200 5', 'ECONNREFUSED']],
   ] as const) {
     it(`${JSON.stringify(fault)}: ${symptom.join(', ')}`, async () => {
       const c = await through([fault]);
+      const startedBy = performance.now();
       const first = await outcome(c);
-      await sleep(100);
+      await sleep(startedBy + 400 - performance.now());
       assert.deepEqual([first, await outcome(c)], symptom);
       assert.equal(proxy!.counters().faults?.[fault.type]?.struck, 1);
     });

@@ -13,7 +13,7 @@ import { byName } from '../helpers/results.js';
 import { processExists } from '../helpers/net.js';
 import { scenarioFromYaml } from '../helpers/scenario.js';
 
-describe('target + faults through the fault proxy', { timeout: 15_000 }, () => {
+describe('target + faults through the fault proxy', { timeout: 60_000 }, () => {
   let server: http.Server;
   let port: number;
   let served = 0;

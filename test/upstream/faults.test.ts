@@ -16,10 +16,13 @@ import { upstreamConfig, within } from './helpers.js';
 
 type Kind = 'undici' | 'node-http';
 
-/** Short client timeouts, so hang and stall show up as timeouts within the test's time. */
+/**
+ * Short client timeouts, so hang and stall show up as timeouts within the test's time, and long
+ * enough that a busy machine's stalls (up to a few hundred ms) do not turn a 200 into a timeout.
+ */
 const VARIANTS: Record<Kind, Variant> = {
-  undici: { name: 'undici', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', headersTimeout: 300, bodyTimeout: 300 },
-  'node-http': { name: 'node-http', client: 'node-http', keepAlive: true, timeout: 300 },
+  undici: { name: 'undici', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', headersTimeout: 1000, bodyTimeout: 1000 },
+  'node-http': { name: 'node-http', client: 'node-http', keepAlive: true, timeout: 1000 },
 };
 
 /** The status, or the error class, of one request. */
@@ -33,7 +36,7 @@ async function outcome(client: ClientAdapter): Promise<string> {
   }
 }
 
-describe('faults: the symptom each client sees', { timeout: 20_000 }, () => {
+describe('faults: the symptom each client sees', { timeout: 60_000 }, () => {
   let server: UpstreamServer | undefined;
   let client: ClientAdapter | undefined;
 
@@ -85,7 +88,7 @@ describe('faults: the symptom each client sees', { timeout: 20_000 }, () => {
     });
 
     it(`${kind}: http_error sends Retry-After, and a retrying client waits for it and succeeds`, async () => {
-      const c = await start(kind, { faults: [{ type: 'http_error', status: 503, retryAfter: '1s', trigger: { at: 0, for: '500ms' } }] }, { retry: { maxRetries: 2, minTimeout: 10, maxTimeout: 5000, timeoutFactor: 2, retryAfter: true, statusCodes: [503], errorCodes: [] } });
+      const c = await start(kind, { faults: [{ type: 'http_error', status: 503, retryAfter: '1s', trigger: { at: 0, for: '800ms' } }] }, { retry: { maxRetries: 2, minTimeout: 10, maxTimeout: 5000, timeoutFactor: 2, retryAfter: true, statusCodes: [503], errorCodes: [] } });
       const startedAt = performance.now();
       assert.equal(await outcome(c), '200');
       assert.ok(performance.now() - startedAt >= 900, 'waited for Retry-After: 1');
@@ -93,7 +96,8 @@ describe('faults: the symptom each client sees', { timeout: 20_000 }, () => {
     });
 
     it(`${kind}: close_after_response — the next request on the reused connection is lost`, async () => {
-      const c = await start(kind, { faults: [{ type: 'close_after_response', delay: '30ms' }] });
+      // The next request must be sent before the FIN comes: 300 ms of room for a busy machine.
+      const c = await start(kind, { faults: [{ type: 'close_after_response', delay: '300ms' }] });
       assert.equal(await outcome(c), '200');
       assert.match(await outcome(c), kind === 'undici' ? /^UND_ERR_SOCKET$/ : /^ECONNRESET$/);
       assert.deepEqual(c.attempts!(), { attempts: 2, failedOnReused: 1, failedOnFresh: 0 });
@@ -128,21 +132,26 @@ describe('faults: the symptom each client sees', { timeout: 20_000 }, () => {
     });
 
     it(`${kind}: drain answers 503 with Connection: close during its window, then serves again`, async () => {
-      const c = await start(kind, { faults: [{ type: 'drain', trigger: { at: 0, for: '300ms' } }] });
+      // The first request must land inside the window: a second of room for a busy machine.
+      const c = await start(kind, { faults: [{ type: 'drain', trigger: { at: 0, for: '1s' } }] });
+      const windowEndsBy = performance.now() + 1000;
       await sleep(20);
       assert.equal(await outcome(c), '503');
-      await sleep(400);
+      await sleep(windowEndsBy + 100 - performance.now());
       assert.equal(await outcome(c), '200');
       assert.equal(c.connections().opened, 2, 'the drained connection was closed');
       assert.deepEqual(faultCount('drain'), { struck: 1, connectionsClosed: 1 });
     });
 
     it(`${kind}: refuse takes the listener down for its window and brings it back on the same port`, async () => {
-      const c = await start(kind, { faults: [{ type: 'refuse', trigger: { at: '50ms', for: '200ms' } }] });
+      // The window's clock starts before start() returns: the first request has 200 ms before it
+      // opens, the second is sent inside it with 500 ms of room, the third after it.
+      const c = await start(kind, { faults: [{ type: 'refuse', trigger: { at: '200ms', for: '600ms' } }] });
+      const startedBy = performance.now();
       assert.equal(await outcome(c), '200');
-      await sleep(100);
+      await sleep(startedBy + 300 - performance.now());
       assert.equal(await outcome(c), 'ECONNREFUSED');
-      await sleep(250);
+      await sleep(startedBy + 900 - performance.now());
       assert.equal(await outcome(c), '200');
       assert.equal(faultCount('refuse')?.connectionsClosed, 1, 'the idle connection was closed when the listener went down');
     });

@@ -104,8 +104,8 @@ export function within<T>(ms: number, promise: Promise<T>, what = 'the operation
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Polls `condition` until it holds; counters trail socket events by a tick or two. */
-export async function eventually(condition: () => boolean | Promise<boolean>, ms = 2000): Promise<void> {
+/** Polls `condition` until it holds; counters trail socket events by a tick or two (longer on a busy machine). */
+export async function eventually(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = performance.now() + ms;
   while (!(await condition())) {
     if (performance.now() > deadline) throw new Error(`condition still false after ${ms}ms`);

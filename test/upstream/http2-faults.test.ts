@@ -18,10 +18,13 @@ import { eventually, upstreamConfig, within } from './helpers.js';
 
 type Kind = 'undici' | 'node-http2';
 
-/** A deadline short enough that hang and stall show within the test's time. */
+/**
+ * A deadline short enough that hang and stall show within the test's time, and long enough that
+ * a busy machine's stalls (up to a few hundred ms) do not turn a 200 into a timeout.
+ */
 const VARIANTS: Record<Kind, Variant> = {
-  undici: { name: 'undici', client: 'undici', keepAlive: true, pipelining: 10, protocol: 'h2', requestTimeout: 300 },
-  'node-http2': { name: 'node-http2', client: 'node-http2', keepAlive: true, sessions: 1, maxStreamsPerSession: 100, requestTimeout: 300 },
+  undici: { name: 'undici', client: 'undici', keepAlive: true, pipelining: 10, protocol: 'h2', requestTimeout: 1000 },
+  'node-http2': { name: 'node-http2', client: 'node-http2', keepAlive: true, sessions: 1, maxStreamsPerSession: 100, requestTimeout: 1000 },
 };
 
 async function outcome(client: ClientAdapter): Promise<string> {
@@ -39,19 +42,19 @@ async function threeRequests(client: ClientAdapter): Promise<string[]> {
   return outcomes;
 }
 
-describe('HTTP/2 faults: the symptom each client sees', { timeout: 20_000 }, () => {
+describe('HTTP/2 faults: the symptom each client sees', { timeout: 60_000 }, () => {
   let server: UpstreamServer | undefined;
   let client: ClientAdapter | undefined;
   let target: Target;
 
-  async function start(kind: Kind, upstream: Record<string, unknown>): Promise<ClientAdapter> {
+  async function start(kind: Kind, upstream: Record<string, unknown>, variant: Partial<Variant> = {}): Promise<ClientAdapter> {
     const protocol = (upstream.protocol as string | undefined) ?? 'h2c';
     server = createUpstreamServer(upstreamConfig({ response: { bodySize: 100 }, ...upstream, protocol }));
     const port = await server.listen();
     const ca = protocol === 'h2' ? await readFile(tlsFixtureFiles().caFile, 'utf8') : undefined;
     const origin = protocol === 'h2' ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
     target = { origin, ca, request: { method: 'GET', path: '/', headers: {} } };
-    client = createClient(VARIANTS[kind], target, () => {});
+    client = createClient({ ...VARIANTS[kind], ...variant } as Variant, target, () => {});
     return client;
   }
   const counters = () => server!.counters();
@@ -91,7 +94,8 @@ describe('HTTP/2 faults: the symptom each client sees', { timeout: 20_000 }, () 
     });
 
     it(`${kind}: close_after_response — the FIN takes the session; the next request is lost, then a new session`, async () => {
-      const c = await start(kind, { faults: [{ type: 'close_after_response', delay: '30ms' }] });
+      // The next request must be sent before the FIN comes: 300 ms of room for a busy machine.
+      const c = await start(kind, { faults: [{ type: 'close_after_response', delay: '300ms' }] });
       assert.deepEqual(await threeRequests(c), ['200', kind === 'undici' ? 'UND_ERR_SOCKET' : 'ECONNRESET', '200']);
       assert.equal(c.connections().opened, 2);
     });
@@ -103,18 +107,21 @@ describe('HTTP/2 faults: the symptom each client sees', { timeout: 20_000 }, () 
     });
 
     it(`${kind}: drain — the session open when it begins gets GOAWAY; its stream in flight: ${kind === 'undici' ? 'UND_ERR_SOCKET (undici 7 drops the session)' : '200'}`, async () => {
-      const c = await start(kind, { latency: '200ms', faults: [{ type: 'drain', trigger: { at: '100ms', for: '1s' } }] });
+      // The request must reach the server before the drain begins: 400 ms of room for a busy machine.
+      const c = await start(kind, { latency: '800ms', faults: [{ type: 'drain', trigger: { at: '400ms', for: '1s' } }] }, { requestTimeout: 3000 });
       assert.equal(await outcome(c), kind === 'undici' ? 'UND_ERR_SOCKET' : '200');
       assert.equal(counters().http2?.goawaySent, 1);
       assert.deepEqual(counters().faults?.drain, { struck: 0, connectionsClosed: 1 });
     });
 
     it(`${kind}: drain — a session opened during the window gets 503, then GOAWAY; after the window, 200`, async () => {
-      const c = await start(kind, { faults: [{ type: 'drain', trigger: { at: 0, for: '300ms' } }] });
+      // The first request must land inside the window: a second of room for a busy machine.
+      const c = await start(kind, { faults: [{ type: 'drain', trigger: { at: 0, for: '1s' } }] });
+      const windowEndsBy = performance.now() + 1000;
       await sleep(20);
       assert.equal(await outcome(c), '503');
       await eventually(() => counters().http2?.goawaySent === 1);
-      await sleep(400);
+      await sleep(windowEndsBy + 100 - performance.now());
       assert.equal(await outcome(c), '200');
       assert.equal(c.connections().opened, 2);
     });
@@ -135,7 +142,7 @@ describe('HTTP/2 faults: the symptom each client sees', { timeout: 20_000 }, () 
   });
 });
 
-test('a drain (GOAWAY, then 503 on new sessions) loses no request with retries, over undici h2 and node-http2', { timeout: 15_000 }, async () => {
+test('a drain (GOAWAY, then 503 on new sessions) loses no request with retries, over undici h2 and node-http2', { timeout: 60_000 }, async () => {
   // Streams sent while the GOAWAY is on its way are refused (ERR_HTTP2_STREAM_ERROR): never
   // processed, so safe to retry; undici 7 fails the streams in flight with UND_ERR_SOCKET.
   const retry = '{ maxRetries: 10, minTimeout: 50ms, maxTimeout: 200ms, errorCodes: [ERR_HTTP2_STREAM_ERROR, UND_ERR_SOCKET, ECONNRESET] }';

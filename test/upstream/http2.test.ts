@@ -14,7 +14,7 @@ import { eventually, upstreamConfig, within } from './helpers.js';
 
 const ca = readFileSync(tlsFixtureFiles().caFile);
 
-describe('upstream server over HTTP/2', { timeout: 10_000 }, () => {
+describe('upstream server over HTTP/2', { timeout: 60_000 }, () => {
   let server: UpstreamServer | undefined;
   const sessions: http2.ClientHttp2Session[] = [];
 
@@ -85,10 +85,16 @@ describe('upstream server over HTTP/2', { timeout: 10_000 }, () => {
     const rtt = 40;
     const session = connect(await start({ protocol: 'h2c', rtt }));
     await get(session); // pays the connection's setup
-    const startedAt = performance.now();
-    await Promise.all(Array.from({ length: 10 }, () => get(session)));
-    const elapsed = performance.now() - startedAt;
-    assert.ok(elapsed >= rtt * 0.9 && elapsed < rtt * 4, `10 streams took ${elapsed.toFixed(1)} ms at rtt ${rtt} ms`);
+    // One after another they would take 10 rtt. The fastest of three rounds is judged: a busy
+    // machine only adds time, and one stalled round must not fail the test.
+    const rounds: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const startedAt = performance.now();
+      await Promise.all(Array.from({ length: 10 }, () => get(session)));
+      rounds.push(performance.now() - startedAt);
+    }
+    const elapsed = Math.min(...rounds);
+    assert.ok(elapsed >= rtt * 0.9 && elapsed < rtt * 4, `10 streams took ${rounds.map((ms) => ms.toFixed(1)).join(', ')} ms at rtt ${rtt} ms`);
     assert.equal(server!.counters().peakInFlightPerConnection, 10);
   });
 

@@ -9,7 +9,7 @@ import { eventually, RawConnection, upstreamConfig, within } from './helpers.js'
 
 const ca = readFileSync(tlsFixtureFiles().caFile);
 
-describe('upstream server over https', { timeout: 10_000 }, () => {
+describe('upstream server over https', { timeout: 60_000 }, () => {
   let server: UpstreamServer | undefined;
   let connections: RawConnection[] = [];
 

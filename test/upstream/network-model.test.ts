@@ -2,6 +2,10 @@
  * The headline figure: with a simulated rtt, a fresh connection's first request costs the TCP
  * (and TLS) handshake round trips on top of the request's own, a reused connection only the
  * request's. Timed on raw sockets, so no client library adds or hides anything.
+ *
+ * A busy machine only ever adds time (a late timer, a descheduled process), so lower bounds hold
+ * for every sample, and upper bounds are put on the fastest of several: one unlucky sample must
+ * not fail the test, while a model that charged a round trip too many would show in all of them.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,7 +19,7 @@ const RTT = 20;
 const FRESH_CONNECTIONS = 5;
 const REUSED_REQUESTS = 10;
 
-describe('network model at rtt 20ms', { timeout: 10_000 }, () => {
+describe('network model at rtt 20ms', { timeout: 60_000 }, () => {
   const servers: UpstreamServer[] = [];
   const connections: RawConnection[] = [];
   after(async () => {
@@ -51,8 +55,8 @@ describe('network model at rtt 20ms', { timeout: 10_000 }, () => {
     }
     t.diagnostic(`fresh p50 ${median(fresh).toFixed(1)}ms (min ${Math.min(...fresh).toFixed(1)}), reused p50 ${median(reused).toFixed(1)}ms`);
     assert.ok(Math.min(...fresh) >= 1.8 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
-    assert.ok(median(fresh) <= 3 * RTT, `fresh p50 ${median(fresh)}`);
-    assert.ok(median(reused) <= 1.4 * RTT, `reused: ${reused.map((ms) => ms.toFixed(1))}`);
+    assert.ok(Math.min(...fresh) <= 2.6 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
+    assert.ok(Math.min(...reused) <= 1.4 * RTT, `reused: ${reused.map((ms) => ms.toFixed(1))}`);
     assert.ok(Math.min(...reused) >= 0.9 * RTT, `reused: ${reused.map((ms) => ms.toFixed(1))}`);
   });
 
@@ -63,14 +67,16 @@ describe('network model at rtt 20ms', { timeout: 10_000 }, () => {
     for (let i = 0; i < FRESH_CONNECTIONS; i++) fresh.push((await timeFreshRequest(port, { ca })).ms);
     t.diagnostic(`https TLS 1.3 fresh p50 ${median(fresh).toFixed(1)}ms (min ${Math.min(...fresh).toFixed(1)})`);
     assert.ok(Math.min(...fresh) >= 2.8 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
-    assert.ok(median(fresh) <= 4 * RTT, `fresh p50 ${median(fresh)}`);
+    assert.ok(Math.min(...fresh) <= 3.6 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
   });
 
   it('https with TLS 1.2: a fresh connection costs 4 rtt', async (t) => {
     const port = await start({ protocol: 'https', tls: { version: '1.2', sessionResumption: false } });
     const ca = readFileSync(tlsFixtureFiles().caFile);
-    const { ms } = await timeFreshRequest(port, { ca });
-    t.diagnostic(`https TLS 1.2 fresh ${ms.toFixed(1)}ms`);
-    assert.ok(ms >= 3.8 * RTT && ms <= 5 * RTT, `fresh ${ms}`);
+    const fresh: number[] = [];
+    for (let i = 0; i < 3; i++) fresh.push((await timeFreshRequest(port, { ca })).ms);
+    t.diagnostic(`https TLS 1.2 fresh min ${Math.min(...fresh).toFixed(1)}ms`);
+    assert.ok(Math.min(...fresh) >= 3.8 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
+    assert.ok(Math.min(...fresh) <= 4.6 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
 import { eventually, RawConnection, upstreamConfig, within } from './helpers.js';
 
-describe('upstream server (in-process)', { timeout: 10_000 }, () => {
+describe('upstream server (in-process)', { timeout: 60_000 }, () => {
   let server: UpstreamServer | undefined;
   let connections: RawConnection[] = [];
 

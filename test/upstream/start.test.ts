@@ -8,7 +8,7 @@ import type { UpstreamHandle } from '../../src/upstream/types.js';
 import type { UpstreamConfig } from '../../src/scenario/schema.js';
 import { connectionRefused, eventually, get, isAlive, upstreamConfig, within } from './helpers.js';
 
-describe('startUpstream (child process)', { timeout: 15_000 }, () => {
+describe('startUpstream (child process)', { timeout: 60_000 }, () => {
   let handles: UpstreamHandle[] = [];
   afterEach(async () => {
     await Promise.all(handles.map((handle) => handle.stop()));

@@ -4,7 +4,7 @@ import { startUpstream } from '../../src/upstream/start.js';
 import type { UpstreamHandle } from '../../src/upstream/types.js';
 import { childPids, connectionRefused, eventually, get, isAlive, upstreamConfig, within } from './helpers.js';
 
-describe('upstream.workers: a cluster of server processes behind one port', { timeout: 20_000 }, () => {
+describe('upstream.workers: a cluster of server processes behind one port', { timeout: 60_000 }, () => {
   let handle: UpstreamHandle | undefined;
   afterEach(async () => {
     await handle?.stop();
