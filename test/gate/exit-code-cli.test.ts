@@ -96,7 +96,7 @@ test("the scenario's gate: settings are used, and --repeat and --min-effect over
   const refused = await runCli(['validate', bad]);
   assert.equal(refused.code, ExitCode.InvalidInput);
   assert.match(refused.stderr, /bad-gate\.yaml:4:\d+ gate\.trials/);
-  assert.match(refused.stderr, /gate\.minEffect: the minimum effect must be at most 1000%/);
+  assert.match(refused.stderr, /gate\.minEffect: must be at most 1000%/);
   assert.match(refused.stderr, /gate\.metrics\[0\]/);
 });
 

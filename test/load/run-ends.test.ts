@@ -136,7 +136,7 @@ variants:
     // Honest figures: every request sent is a failure or unfinished, none completed.
     assert.equal(v.requests.completed, 0);
     assert.ok(v.requests.failed >= 10, `${v.name}: ${v.requests.failed} failures`);
-    assert.equal(v.requests.failed + v.requests.unfinished, v.requests.sent);
+    assert.equal(v.requests.failed + v.requests.unfinished + (v.requests.cancelled ?? 0), v.requests.sent);
     assert.deepEqual(v.errors, { ECONNREFUSED: v.requests.failed });
     assert.ok(v.process.peakRssBytes < 1024 * MB, `${v.name}: peak RSS ${Math.round(v.process.peakRssBytes / MB)} MB`);
   }
