@@ -52,7 +52,25 @@ export function redactCredentials(text: string): string {
   return text.replace(USER_INFO, `$1${REDACTED}@`);
 }
 
-/** A scenario (or any object with a `target` URL) fit to store or show: its target's credentials redacted. */
-export function redactTarget<S extends { target?: string }>(scenario: S): S {
-  return scenario.target === undefined ? scenario : { ...scenario, target: redactCredentials(scenario.target) };
+/**
+ * Request headers that carry credentials. Their values are the user's own, but a report is an
+ * artifact that CI uploads and people share: it keeps the header's name and shows `***`.
+ */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|password|auth/i;
+
+/** `headers` with the value of every header that carries credentials replaced by `***`. */
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, SECRET_HEADER.test(name) ? REDACTED : value]));
+}
+
+/**
+ * A scenario fit to store or show: its target URL's credentials and its secret request headers
+ * redacted. What is sent is not changed: this copy is only for results and output.
+ */
+export function redactScenario<S extends { target?: string; request?: { headers: Record<string, string> } }>(scenario: S): S {
+  return {
+    ...scenario,
+    ...(scenario.target !== undefined && { target: redactCredentials(scenario.target) }),
+    ...(scenario.request && { request: { ...scenario.request, headers: redactHeaders(scenario.request.headers) } }),
+  };
 }

@@ -34,7 +34,7 @@ import { classifyStatus } from './metrics/error-class.js';
 import { mergeTrials } from './metrics/trials.js';
 import { countsSince } from './metrics/counts.js';
 import { poolbenchVersion, undiciVersion } from './package-info.js';
-import { redactCredentials, redactTarget, splitCredentials, withAuthorization } from './credentials.js';
+import { redactCredentials, redactScenario, splitCredentials, withAuthorization } from './credentials.js';
 
 export type RunEvent =
   | { type: 'run-start'; targetUrl: string; variants: string[]; upstreamPid?: number }
@@ -121,7 +121,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (interruption) interruption.message = redactCredentials(interruption.message);
   const result: RunResult = {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    scenario: redactTarget(scenario),
+    scenario: redactScenario(scenario),
     environment: describeEnvironment(),
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { redactCredentials, redactTarget, splitCredentials, withAuthorization } from '../src/credentials.js';
+import { redactCredentials, redactScenario, splitCredentials, withAuthorization } from '../src/credentials.js';
 import { runScenario } from '../src/runner.js';
 import { scenarioFromYaml } from './helpers/scenario.js';
 import { makeTempDir } from './helpers/temp.js';
@@ -44,7 +44,14 @@ test('redactCredentials: the user info of every URL in a text, up to the last @ 
   assert.equal(redactCredentials('connect to https://u:p@ss@h:1/x failed; ftp://a:b@c too'), 'connect to https://***@h:1/x failed; ftp://***@c too');
   assert.equal(redactCredentials('found "http://u:p@[::1"'), 'found "http://***@[::1"');
   assert.equal(redactCredentials('http://127.0.0.1:1/a@b and mail me@example.com'), 'http://127.0.0.1:1/a@b and mail me@example.com');
-  assert.deepEqual(redactTarget({ name: 'x', target: `http://${USER}:${PASSWORD}@h/` }), { name: 'x', target: 'http://***@h/' });
+  assert.deepEqual(redactScenario({ name: 'x', target: `http://${USER}:${PASSWORD}@h/` }), { name: 'x', target: 'http://***@h/' });
+});
+
+test('redactScenario: secret request headers keep their name and lose their value; others are kept', () => {
+  const headers = { Authorization: 'Bearer abc', cookie: 's=1', 'x-api-key': 'k', 'X-Auth-Token': 't', accept: 'text/plain', 'x-trace': 'on' };
+  const redacted = redactScenario({ name: 'x', request: { method: 'GET', headers } });
+  assert.deepEqual(redacted.request.headers, { Authorization: '***', cookie: '***', 'x-api-key': '***', 'X-Auth-Token': '***', accept: 'text/plain', 'x-trace': 'on' });
+  assert.equal(headers.Authorization, 'Bearer abc', 'what is sent is not changed');
 });
 
 test('every client kind sends the URL credentials as Basic auth on every request; the result holds them nowhere', async () => {

@@ -22,7 +22,7 @@ import { fitUsl } from './usl.js';
 import { checkTargetSafety } from './safety.js';
 import { CONFIRM_ATTEMPTS, CONFIRM_LENGTH, CONFIRM_MARGIN, poolSettingOf, poolSizesOf, ratesOf, requiredRate, withPoolSize } from './sweep.js';
 import { PLAN_SCHEMA_VERSION, type FleetFigures, type PlanResult, type PlanStep, type StepPhase, type VariantPlan } from './types.js';
-import { redactTarget } from '../credentials.js';
+import { redactScenario } from '../credentials.js';
 
 export type PlanEvent =
   | { type: 'step-start'; variant: string; phase: StepPhase; poolSize: number; offeredRps: number; durationMs: number }
@@ -73,7 +73,7 @@ export async function planScenario(scenario: Scenario, options: PlanOptions = {}
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: 'plan',
     // Where the scenario becomes a result: a target's credentials stop here.
-    scenario: redactTarget(scenario),
+    scenario: redactScenario(scenario),
     environment: describeEnvironment(),
     startedAt,
     finishedAt: new Date().toISOString(),
