@@ -4,7 +4,6 @@
  * without opening a connection, so that connection counts cover the requests the latency
  * histogram holds and nothing after. Requests already written get the grace period (window.ts).
  */
-import { EventEmitter } from 'node:events';
 import { PoolbenchError } from '../errors.js';
 
 const CANCELLED = 'POOLBENCH_CANCELLED';
@@ -16,30 +15,6 @@ export function cancelledBeforeSending(): PoolbenchError {
 
 export function isCancelled(error: unknown): boolean {
   return error instanceof PoolbenchError && error.code === CANCELLED;
-}
-
-/** An emitter that follows an AbortSignal: it has `aborted` and emits 'abort'. */
-export type AbortEmitter = EventEmitter & { aborted: boolean };
-
-/**
- * One emitter per signal. One AbortSignal is shared by every request of a window, and an
- * EventTarget listener per request cost ~10 % of throughput in the generator-overhead
- * benchmark; an emitter's listeners are far cheaper (undici accepts one as a request's signal).
- */
-const abortEmitters = new WeakMap<AbortSignal, AbortEmitter>();
-export function abortEmitterFor(signal: AbortSignal): AbortEmitter {
-  let emitter = abortEmitters.get(signal);
-  if (emitter === undefined) {
-    const created = Object.assign(new EventEmitter(), { aborted: signal.aborted });
-    created.setMaxListeners(0);
-    signal.addEventListener('abort', () => {
-      created.aborted = true;
-      created.emit('abort');
-    }, { once: true });
-    abortEmitters.set(signal, created);
-    emitter = created;
-  }
-  return emitter;
 }
 
 /**
