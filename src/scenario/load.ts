@@ -54,10 +54,8 @@ async function readScenarioText(path: string): Promise<string> {
   } catch {
     // Replacement characters mark the bytes that are not UTF-8; the first one is the place to show.
     const lossy = bytes.toString('utf8');
-    const at = Math.max(lossy.indexOf('\uFFFD'), 0);
-    const line = lossy.slice(0, at).split('\n').length;
-    const col = at - lossy.lastIndexOf('\n', at - 1);
-    throw new ScenarioError([{ file: path, line, col, path: '', message: 'the file is not UTF-8 text: this is the first byte that is not', hint: 'save the file as UTF-8' }]);
+    const at = lineAndColumn(lossy, Math.max(lossy.indexOf('\uFFFD'), 0));
+    throw new ScenarioError([{ file: path, ...at, path: '', message: 'the file is not UTF-8 text: this is the first byte that is not', hint: 'save the file as UTF-8' }]);
   }
 }
 
@@ -139,25 +137,27 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
 }
 
 /**
- * The YAML document, merge keys (`<<: *base`) on. A file nested deep enough overflows the
- * parser's stack; that is reported as what it is, not as a crash or as "invalid YAML".
+ * The YAML document, merge keys (`<<: *base`) on. Brackets nested deep enough overflow the
+ * parser's stack after seconds of work, so they are looked for first and reported as what
+ * they are, not as a crash or as "invalid YAML".
  */
 function parseYaml(text: string, lineCounter: LineCounter, file: string): Document {
   const deep = tooDeepFlow(text);
-  if (deep !== undefined) {
-    const line = text.slice(0, deep).split('\n').length;
-    const col = deep - text.lastIndexOf('\n', deep - 1);
-    throw new ScenarioError([{ file, line, col, path: '', message: TOO_DEEP }]);
-  }
+  if (deep !== undefined) throw new ScenarioError([{ file, ...lineAndColumn(text, deep), path: '', message: TOO_DEEP }]);
   try {
     return parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: TOO_DEEP }]);
+    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: `the file is nested too deeply to read; a scenario needs under ${LIMITS.depth} levels` }]);
   }
 }
 
 const TOO_DEEP = `the file is nested more than ${LIMITS.depth} levels deep here; a scenario needs far fewer`;
+
+/** 1-based line and column of `offset` in `text`, for problems found before the YAML is parsed. */
+function lineAndColumn(text: string, offset: number): { line: number; col: number } {
+  return { line: text.slice(0, offset).split('\n').length, col: offset - text.lastIndexOf('\n', offset - 1) };
+}
 
 /**
  * Top-level keys starting with `x-` are the file's own (docker-compose's convention): a home

@@ -25,7 +25,6 @@ function thresholds(appliesTo: string) {
   return z.array(expression).optional().describe(`checks on ${appliesTo}'s figures, e.g. ['p99 < 50ms', 'errors < 0.1%', 'p50 vs baseline < -30%']; a failed one exits with code 99`);
 }
 
-
 /** Header names and values, as sent: bounded in number and length. */
 function headers() {
   return z
@@ -37,15 +36,18 @@ function headers() {
 // ---------------------------------------------------------------------------------------------
 // Upstream: the bundled fake server and its network model
 
+/** A simulated latency: think time or an idle gap. */
+const latency = (min = 0) => duration(min, LIMITS.timeout);
+
 export const LatencySchema = z.union([
-  duration(0, LIMITS.timeout),
-  z.strictObject({ distribution: z.literal('fixed'), value: duration(0, LIMITS.timeout) }),
+  latency(),
+  z.strictObject({ distribution: z.literal('fixed'), value: latency() }),
   z
-    .strictObject({ distribution: z.literal('uniform'), min: duration(0, LIMITS.timeout), max: duration(0, LIMITS.timeout) })
+    .strictObject({ distribution: z.literal('uniform'), min: latency(), max: latency() })
     .refine((u) => u.max >= u.min, { path: ['max'], error: 'max must not be below min' }),
-  z.strictObject({ distribution: z.literal('normal'), mean: duration(0, LIMITS.timeout), stdev: duration(0, LIMITS.timeout) }),
+  z.strictObject({ distribution: z.literal('normal'), mean: latency(), stdev: latency() }),
   z
-    .strictObject({ distribution: z.literal('lognormal'), p50: duration(0.001, LIMITS.timeout), p99: duration(0.001, LIMITS.timeout) })
+    .strictObject({ distribution: z.literal('lognormal'), p50: latency(0.001), p99: latency(0.001) })
     .refine((l) => l.p99 >= l.p50, { path: ['p99'], error: 'p99 must not be below p50' }),
 ], { error: (issue) => `expected a duration, or a map with distribution fixed, uniform, normal or lognormal, but found ${describeValue(issue.input)}` });
 /** A latency in ms, or a distribution of them; a bare duration means `fixed`. */

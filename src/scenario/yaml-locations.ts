@@ -45,6 +45,7 @@ function isMergeKey(key: unknown): boolean {
 
 /** Merges of merges are followed this deep, which no real file reaches (and a cycle stops). */
 const MAX_MERGE_DEPTH = 16;
+/** Path segments a problem shows; a deeper path ends in `…`. */
 const MAX_SHOWN_SEGMENTS = 12;
 
 function keyText(key: unknown): string {
