@@ -8,6 +8,7 @@
  * (`250ms`, `64kb`) and come out of the schema as numbers of milliseconds and bytes. Every
  * number has an upper bound (limits.ts: the bounded types and their limits, in one place).
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { z } from 'zod';
 import { describeValue } from './describe-value.js';
 import { duration, formatLimitDuration, formatLimitSize, LIMITS, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, share, size } from './limits.js';
@@ -25,12 +26,38 @@ function thresholds(appliesTo: string) {
   return z.array(expression).optional().describe(`checks on ${appliesTo}'s figures, e.g. ['p99 < 50ms', 'errors < 0.1%', 'p50 vs baseline < -30%']; a failed one exits with code 99`);
 }
 
-/** Header names and values, as sent: bounded in number and length. */
+/**
+ * Header names and values, as sent: bounded in number and length, and valid HTTP (node:http's
+ * rules, which undici shares). A value with CR or LF would inject a header into every request of
+ * a client that does not check (autocannon writes headers as given); the file is refused instead.
+ */
 function headers() {
   return z
     .record(z.string().max(LIMITS.headerName), z.string().max(LIMITS.text))
     .refine((map) => Object.keys(map).length <= LIMITS.headers, { error: (issue) => `must have at most ${LIMITS.headers} headers, but has ${Object.keys(issue.input as object).length}` })
+    .superRefine((map, ctx) => {
+      for (const [name, value] of Object.entries(map)) {
+        const problem = headerProblem(name, value);
+        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+    })
     .meta({ maxProperties: LIMITS.headers });
+}
+
+function headerProblem(name: string, value: string): string | undefined {
+  try {
+    validateHeaderName(name);
+  } catch {
+    return `${JSON.stringify(name)} is not a valid header name: letters, digits and !#$%&'*+-.^_\`|~ only`;
+  }
+  try {
+    validateHeaderValue(name, value);
+  } catch {
+    return /[\r\n]/.test(value)
+      ? 'the value contains a line break (CR or LF), which would end the header and start another'
+      : 'the value contains a control character HTTP does not allow in a header';
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
