@@ -145,7 +145,9 @@ describe('HTTP/2 faults: the symptom each client sees', { timeout: 60_000 }, () 
 test('a drain (GOAWAY, then 503 on new sessions) loses no request with retries, over undici h2 and node-http2', { timeout: 60_000 }, async () => {
   // Streams sent while the GOAWAY is on its way are refused (ERR_HTTP2_STREAM_ERROR): never
   // processed, so safe to retry; undici 7 fails the streams in flight with UND_ERR_SOCKET.
-  const retry = '{ maxRetries: 10, minTimeout: 50ms, maxTimeout: 200ms, errorCodes: [ERR_HTTP2_STREAM_ERROR, UND_ERR_SOCKET, ECONNRESET] }';
+  // Retries are counted, the drain is timed: the backoff (50 ms doubling to 1 s) spans seconds,
+  // so a busy machine's slow attempts cannot use up the ten retries inside the 400 ms window.
+  const retry = '{ maxRetries: 10, minTimeout: 50ms, maxTimeout: 1s, errorCodes: [ERR_HTTP2_STREAM_ERROR, UND_ERR_SOCKET, ECONNRESET] }';
   const result = await runScenario(
     scenarioFromYaml(`
 name: h2-drain
