@@ -19,7 +19,7 @@ import { urlScheme, usesTls } from './protocol.js';
 import type { UpstreamCounters, UpstreamHandle } from './types.js';
 
 /** Forking node and loading the server takes well under a second; this is for a stuck machine. */
-const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 30_000;
 /** How long `stop()` lets the child close its connections before killing it. */
 const STOP_GRACE_MS = 2_000;
 
