@@ -38,6 +38,7 @@ export const CROSS_KEY_LIMITS: readonly Bound[] = [
   { key: 'the scenario file', limit: formatLimitSize(LIMITS.fileSize) },
   { key: 'nesting of maps and lists in the file', limit: `${LIMITS.depth} levels` },
   { key: 'values YAML aliases add to the file once expanded', limit: String(LIMITS.yamlValues) },
+  { key: 'aliases (`*name`) in the file', limit: String(LIMITS.yamlAliases) },
   { key: 'variants, after matrix expansion', limit: String(LIMITS.variants) },
   { key: 'load.stages: their durations added up', limit: formatLimitDuration(LIMITS.duration) },
   { key: 'load.stages[].target with the closed model (a concurrency)', limit: String(LIMITS.connections) },

@@ -78,6 +78,8 @@ export const LIMITS = {
   depth: 64,
   /** Values YAML aliases add to the file once expanded: stops alias bombs ("billion laughs"). */
   yamlValues: 100_000,
+  /** Aliases (`*name`) in the file: the YAML library resolves each by walking the document, so many cost quadratic time. */
+  yamlAliases: 1_000,
 } as const;
 
 /** `86400000` -> `24h`: the largest unit that divides it, as a scenario would write it. */

@@ -96,8 +96,7 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   }
 
   applyOverrides(doc, overrides);
-  // yaml's own alias heuristic is off: yamlShapeProblems counted the expansion exactly, and located it.
-  const written: unknown = withoutExtensions(doc.toJS({ maxAliasCount: -1 }));
+  const written = withoutExtensions(documentData(doc, file));
   const checked = validate(ScenarioSchema, written);
   const findings: Finding[] = checked.ok ? [] : [...checked.findings];
   findings.push(...checkUpstreamOrTarget(written), ...checkTargetFaults(written), ...targetTlsFileFindings(written, file));
@@ -157,6 +156,20 @@ const TOO_DEEP = `the file is nested more than ${LIMITS.depth} levels deep here;
 /** 1-based line and column of `offset` in `text`, for problems found before the YAML is parsed. */
 function lineAndColumn(text: string, offset: number): { line: number; col: number } {
   return { line: text.slice(0, offset).split('\n').length, col: offset - text.lastIndexOf('\n', offset - 1) };
+}
+
+/**
+ * The document as data. yaml's own alias heuristic is off: yamlShapeProblems counted the
+ * expansion exactly, and located it. The file's merge keys were checked there too; one that
+ * still fails came in with a `--set` value.
+ */
+function documentData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    if (!(error instanceof Error) || !/^Merge sources/.test(error.message)) throw error;
+    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'a merge key (<<) in a --set value merges maps only, and its value is not a map' }]);
+  }
 }
 
 /**

@@ -44,6 +44,19 @@ function headers() {
     .meta({ maxProperties: LIMITS.headers });
 }
 
+/**
+ * A request path as it goes on the request line: from `/`, printable ASCII without spaces (RFC 3986
+ * characters, percent-encoded where needed). A CR or LF would end the request line and inject
+ * headers through a client that writes the path as given (autocannon).
+ */
+function requestPath() {
+  return z
+    .string()
+    .max(LIMITS.text)
+    .startsWith('/', 'the path must start with /')
+    .regex(/^[\x21-\x7e]*$/, 'the path may hold only printable ASCII without spaces: percent-encode the rest (a space is %20)');
+}
+
 function headerProblem(name: string, value: string): string | undefined {
   try {
     validateHeaderName(name);
@@ -81,7 +94,7 @@ export const LatencySchema = z.union([
 export type LatencyModel = z.output<typeof LatencySchema>;
 
 export const RouteSchema = z.strictObject({
-  path: z.string().startsWith('/', 'the path must start with /').describe('matched exactly against the request path, query string left out'),
+  path: requestPath().describe('matched exactly against the request path, query string left out'),
   weight: positiveNumber(LIMITS.weight).describe('share of the requests the load sends to this path, relative to the other routes'),
   latency: LatencySchema.describe('server think time for this path, on top of the network model'),
   status: z.number().int().min(100).max(599).optional().describe('default: upstream.response.status'),
@@ -310,7 +323,7 @@ export type LoadConfig = z.output<typeof LoadSchema>;
 
 export const RequestSchema = z.strictObject({
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-  path: z.string().startsWith('/', 'the path must start with /').default('/'),
+  path: requestPath().default('/'),
   headers: headers().default({}),
   body: z.string().max(LIMITS.text).optional(),
 });
@@ -425,7 +438,11 @@ export const variantSchemas = {
 // ---------------------------------------------------------------------------------------------
 // Real targets
 
-const TargetUrlSchema = z.url({ protocol: /^https?$/, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` });
+const TargetUrlSchema = z
+  .url({ protocol: /^https?$/i, error: (issue) => `expected an http:// or https:// URL, but found ${describeValue(issue.input)}` })
+  .max(LIMITS.text)
+  // The scheme in lower case (`HTTPS://` is https): every later check reads it as written.
+  .transform((url) => url.replace(/^[a-z]+:/i, (scheme) => scheme.toLowerCase()));
 
 /** The settings of the target's object form that only an https:// target can use. */
 const TARGET_TLS_KEYS = ['ca', 'serverName', 'cert', 'key', 'insecure'] as const;

@@ -5,8 +5,7 @@
  * fails; their contents are read only when the run starts, and never stored in the scenario (a
  * report holds the paths, not the private key).
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -30,6 +29,29 @@ export interface TlsMaterial {
   key?: string;
   serverName?: string;
   insecure?: boolean;
+}
+
+/** A PEM bundle of many CAs is a few hundred kilobytes; more is not a certificate file. */
+const MAX_TLS_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The file's text, read only when it is a regular file of at most MAX_TLS_FILE_BYTES: a path to
+ * /dev/zero would fill memory, and one to a FIFO would block the load for ever.
+ */
+function readTlsFile(path: string): string {
+  const stats = statSync(path);
+  if (!stats.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREGULAR' });
+  if (stats.size > MAX_TLS_FILE_BYTES) throw Object.assign(new Error('too large'), { code: 'ETOOLARGE' });
+  return readFileSync(path, 'utf8');
+}
+
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'ENOTREGULAR') return 'it is not a regular file';
+  if (code === 'ETOOLARGE') return `it is larger than ${MAX_TLS_FILE_BYTES / 1024 / 1024} MiB`;
+  return code ?? String(error);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -56,11 +78,9 @@ export function targetTlsFileFindings(written: unknown, scenarioFile: string): F
 function fileProblem(key: FileKey, path: string): { message: string; hint?: string } | undefined {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTlsFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(error));
-    return { message: `cannot read the ${key} file ${path}: ${reason}`, hint: 'a relative path starts from the scenario file\'s folder' };
+    return { message: `cannot read the ${key} file ${path}: ${readProblem(error)}`, hint: 'a relative path starts from the scenario file\'s folder' };
   }
   // Never quote the contents: this may be a private key.
   if (!EXPECTED[key].pattern.test(text)) return { message: `the ${key} file ${path} does not hold ${EXPECTED[key].what}` };
@@ -87,9 +107,9 @@ export async function readTargetTls(tls: TargetTls | undefined): Promise<TlsMate
     const path = tls[key];
     if (path === undefined) return undefined;
     try {
-      return await readFile(path, 'utf8');
+      return readTlsFile(path);
     } catch (error) {
-      throw new PoolbenchError(`cannot read the target's ${key} file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { code: 'POOLBENCH_TLS_FILE', exitCode: ExitCode.InvalidInput });
+      throw new PoolbenchError(`cannot read the target's ${key} file ${path}: ${readProblem(error)}`, { code: 'POOLBENCH_TLS_FILE', exitCode: ExitCode.InvalidInput });
     }
   };
   const [ca, cert, key] = await Promise.all([read('ca'), read('cert'), read('key')]);

@@ -5,7 +5,7 @@
  * next; and aliases can make a small file expand into billions of values ("billion laughs") or
  * into itself (`&a [*a]`), which no walk of the data survives.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import { LIMITS } from './limits.js';
 
 /** A problem at a character offset of the file. */
@@ -16,13 +16,54 @@ export interface YamlProblem {
 }
 
 export function yamlShapeProblems(doc: Document): YamlProblem[] {
-  const tags = doc.warnings
-    .filter((warning) => warning.code === 'TAG_RESOLVE_FAILED')
-    .map((warning) => ({ offset: warning.pos[0], message: `unknown tag: ${tagAsWritten(warning.message)} is not a YAML type a scenario can use`, hint: 'remove the tag; scenario values are plain strings, numbers, lists and maps' }));
+  const tags = tagProblems(doc);
   const deep = tooDeep(doc.contents);
   if (deep) return [...tags, deep]; // past the depth limit, walking the aliases could overflow
   const expansion = expansionProblem(doc.contents);
-  return expansion ? [...tags, expansion] : tags;
+  if (expansion) return [...tags, expansion];
+  return [...tags, ...mergeProblems(doc)];
+}
+
+/** YAML's core types: a value tagged with one reads as what the tag says. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((type) => `tag:yaml.org,2002:${type}`));
+
+/**
+ * Tags other than the core types, each once: unknown ones (`!foo`, which the parser warns about)
+ * and YAML 1.1's `!!set`, `!!omap`, `!!binary`, `!!timestamp`, which it resolves to values the
+ * schema cannot read (a set's keys would be dropped without a word).
+ */
+function tagProblems(doc: Document): YamlProblem[] {
+  const unresolved = doc.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  // The parser's warning places an unknown tag at the tag itself; the rest are found on their nodes.
+  const problems = unresolved.map((warning) => tagProblem(warning.pos[0], tagAsWritten(warning.message)));
+  const warned = new Set(unresolved.map((warning) => /tag: (\S+)/.exec(warning.message)?.[1]));
+  visit(doc, (_, node) => {
+    if ((isMap(node) || isSeq(node) || isScalar(node)) && node.tag && !CORE_TAGS.has(node.tag) && !warned.has(node.tag)) {
+      problems.push(tagProblem(node.range?.[0] ?? 0, tagAsWritten(`tag: ${node.tag}`)));
+    }
+  });
+  return problems.sort((a, b) => a.offset - b.offset);
+}
+
+function tagProblem(offset: number, tag: string): YamlProblem {
+  return { offset, message: `unknown tag: ${tag} is not a YAML type a scenario can use`, hint: 'remove the tag; scenario values are plain strings, numbers, lists and maps' };
+}
+
+/** Merge keys (`<<`) whose value is not a map, an alias of one, or a list of those: YAML cannot merge them. */
+function mergeProblems(doc: Document): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  const isMapLike = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(doc)));
+  visit(doc, {
+    Pair(_, pair) {
+      // With merge keys on, the parser gives `<<` a symbol for its value; its source says what was written.
+      if (!isScalar(pair.key) || pair.key.source !== '<<') return;
+      const value = pair.value;
+      if (isMapLike(value) || (isSeq(value) && value.items.every(isMapLike))) return;
+      const offset = (isScalar(value) || isMap(value) || isSeq(value) || isAlias(value) ? value.range?.[0] : undefined) ?? pair.key.range?.[0] ?? 0;
+      problems.push({ offset, message: 'a merge key (<<) merges maps only, and this value is not a map', hint: 'write <<: *anchor where the anchor names a map, or a list of such aliases' });
+    },
+  });
+  return problems;
 }
 
 /**
@@ -80,19 +121,24 @@ function tooDeep(root: unknown): YamlProblem | undefined {
 
 /**
  * Counts the values aliases add to the document once each is replaced by what it names, in
- * document order, and stops at the alias that takes the count past LIMITS.yamlValues, or that
- * names a value containing it. Aliases only name anchors earlier in the file, so each anchor's
+ * document order, and stops at the alias that takes the count past LIMITS.yamlValues, that
+ * names a value containing it, or that is one alias more than LIMITS.yamlAliases. Aliases only name anchors earlier in the file, so each anchor's
  * size is known by the time an alias uses it; recursion is bounded by the depth check.
  */
 function expansionProblem(root: unknown): YamlProblem | undefined {
   const anchors = new Map<string, Node>();
   const sizes = new Map<Node, number>();
   let total = 0;
+  let aliases = 0;
   let problem: YamlProblem | undefined;
 
-  const visit = (node: unknown): number => {
+  const count = (node: unknown): number => {
     if (problem) return 0;
     if (isAlias(node)) {
+      if (++aliases > LIMITS.yamlAliases) {
+        problem = { offset: node.range?.[0] ?? 0, message: `the file has more than ${LIMITS.yamlAliases} aliases`, hint: 'a scenario needs a handful; each one costs the YAML reader a walk of the file' };
+        return 0;
+      }
       const target = anchors.get(node.source);
       const size = target && sizes.get(target);
       if (target && size === undefined) {
@@ -110,11 +156,11 @@ function expansionProblem(root: unknown): YamlProblem | undefined {
     if (node.anchor) anchors.set(node.anchor, node);
     let size = 1;
     if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) size += isPair(item) ? visit(item.key) + visit(item.value) : visit(item);
+      for (const item of node.items) size += isPair(item) ? count(item.key) + count(item.value) : count(item);
     }
     sizes.set(node, size);
     return size;
   };
-  visit(root);
+  count(root);
   return problem;
 }

@@ -49,6 +49,7 @@ const MAX_MERGE_DEPTH = 16;
 const MAX_SHOWN_SEGMENTS = 12;
 
 function keyText(key: unknown): string {
+  if (isMergeKey(key)) return '<<';
   return isScalar(key) ? String(key.value) : String(key);
 }
 

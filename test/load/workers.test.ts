@@ -49,6 +49,10 @@ test('load.workers splits the open model\'s rate and the closed model\'s concurr
 test('the open model on 2 threads delivers its rate and keeps the corrected latency beside the uncorrected one', async () => {
   const v = (await run(2, 'model: open, rate: 400, duration: 1s, warmup: 200ms')).variants[0];
   assert.ok(v.intendedRequests !== undefined && Math.abs(v.intendedRequests - 400) <= 20, `intended ${v.intendedRequests}`);
-  assert.ok(Math.abs(v.requests.completed - 400) <= 40, `completed ${v.requests.completed}`);
+  // The rate is what was sent; what completed also depends on how fast a shared machine answers,
+  // and requests still waiting for a connection at the stop are cancelled, not completed.
+  assert.ok(Math.abs(v.requests.sent - 400) <= 40, `sent ${v.requests.sent}`);
+  assert.equal(v.requests.completed + v.requests.failed + v.requests.unfinished + (v.requests.cancelled ?? 0), v.requests.sent);
+  assert.ok(v.requests.completed >= 200, `completed ${v.requests.completed}`);
   assert.equal(v.uncorrectedLatency?.count, v.latency.count);
 });
