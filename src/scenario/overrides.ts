@@ -5,7 +5,8 @@
  * supplied it. This makes "the same scenario with 30 % more latency" one flag, for CI
  * experiments and the gate's own tests.
  */
-import { isSeq, parse, type Document } from 'yaml';
+import { isSeq, parseDocument, type Document } from 'yaml';
+import { tooDeepFlow, yamlShapeProblems } from './yaml-checks.js';
 import { PoolbenchError, type ScenarioProblem } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatPath, type Finding, type YamlPath } from './yaml-locations.js';
@@ -25,11 +26,19 @@ export function parseOverride(text: string): Override {
   if (equals < 0) throw invalid('expected key=value');
   const key = text.slice(0, equals).trim();
   if (!KEY.test(key)) throw invalid(`expected a dotted key such as upstream.latency, but found ${JSON.stringify(key)}`);
+  // The value is YAML, as in the file (13ms is a string, 20 a number, [1, 2] a list), and passes
+  // the same checks as the file: tags, nesting, aliases and merge keys.
+  const source = text.slice(equals + 1);
+  if (tooDeepFlow(source) !== undefined) throw invalid('the value is nested too deeply');
+  const doc = parseDocument(source, { merge: true, logLevel: 'silent' });
+  if (doc.errors.length > 0) throw invalid(`the value is not valid YAML: ${doc.errors[0].message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+  const shape = yamlShapeProblems(doc)[0];
+  if (shape !== undefined) throw invalid(shape.message);
   let value: unknown;
   try {
-    // The value is YAML, as in the file: 13ms is a string, 20 a number, [1, 2] a list.
-    value = parse(text.slice(equals + 1));
+    value = doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
+    // An alias with no anchor in the value (`*a`): the value is all the YAML there is.
     throw invalid(`the value is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   return { text, path: key.split('.').map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment)), value };

@@ -67,6 +67,10 @@ test('--set problems name the override, never a line of the file', () => {
     ['variants.1.name=x', /^--set variants\.1\.name=x variants\[1\]: missing required key "client"/],
     ['name=[1', /^--set name=\[1: the value is not valid YAML/],
     ['upstream.latency=*a', /^--set upstream\.latency=\*a: the value is not valid YAML/],
+    // The value passes the file's own checks: tags, nesting, merge keys.
+    ['name=!!js/function x', /^--set name=!!js\/function x: unknown tag: !!js\/function/],
+    [`name=${'['.repeat(100)}${']'.repeat(100)}`, /: the value is nested too deeply$/],
+    ['load={"<<": [x]}', /^--set load=\{"<<": \[x\]\}: a merge key \(<<\) merges maps only/],
   ];
   for (const [set, expected] of cases) {
     const shown = shownFor(set);
