@@ -103,7 +103,7 @@ export function targetTlsOf(target: { ca?: string; serverName?: string; cert?: s
 /** Reads the files when the run starts; a file gone since the scenario was loaded is an input error. */
 export async function readTargetTls(tls: TargetTls | undefined): Promise<TlsMaterial> {
   if (tls === undefined) return {};
-  const read = async (key: FileKey): Promise<string | undefined> => {
+  const read = (key: FileKey): string | undefined => {
     const path = tls[key];
     if (path === undefined) return undefined;
     try {
@@ -112,7 +112,7 @@ export async function readTargetTls(tls: TargetTls | undefined): Promise<TlsMate
       throw new PoolbenchError(`cannot read the target's ${key} file ${path}: ${readProblem(error)}`, { code: 'POOLBENCH_TLS_FILE', exitCode: ExitCode.InvalidInput });
     }
   };
-  const [ca, cert, key] = await Promise.all([read('ca'), read('cert'), read('key')]);
+  const [ca, cert, key] = [read('ca'), read('cert'), read('key')];
   return {
     ...(ca !== undefined && { ca }),
     ...(cert !== undefined && { cert }),
