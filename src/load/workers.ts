@@ -12,12 +12,11 @@
  * threads' event-loop delay (the self-check watches the main thread's).
  */
 import { Worker } from 'node:worker_threads';
-import type { LoadConfig, Scenario, Variant } from '../scenario/schema.js';
+import type { LoadConfig, Variant } from '../scenario/schema.js';
 import type { ClientAdapter, ClientConnectionCounts, Target } from '../clients/types.js';
 import type { RecordedFigures, VariantRecorder } from '../metrics/recorder.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { faultWindows, faultWindowsOf } from '../upstream/instances.js';
 import type { LoadOptions, LoadOutcome } from './window.js';
 
 /** How often a thread sends what it recorded: well under the time series' one second. */
@@ -59,20 +58,10 @@ export function loadShare(load: LoadConfig, threads: number, index: number): Loa
 }
 
 /**
- * The variant's client, run on `scenario.load.workers` threads; `recorder()` is the runner's
+ * The variant's client, run on `load.workers` threads (the run plan has refused routes and timed faults with them); `recorder()` is the runner's
  * current recorder (it starts a new one after the warm-up).
  */
-export function createWorkerClient(scenario: Scenario, variant: Variant, target: Target, recorder: () => VariantRecorder): ClientAdapter {
-  const { load } = scenario;
-  const windows = scenario.upstream ? faultWindows(scenario.upstream) : faultWindowsOf(scenario.faults ?? []);
-  const unsupported = scenario.upstream?.routes ? 'upstream.routes' : windows.length > 0 ? 'timed faults' : undefined;
-  if (unsupported) {
-    throw new PoolbenchError(`load.workers > 1 cannot be combined with ${unsupported}: per-route and fault-window figures are recorded on one thread only`, {
-      code: 'POOLBENCH_WORKERS_UNSUPPORTED',
-      exitCode: ExitCode.InvalidInput,
-      hint: 'use load.workers: 1 for this scenario',
-    });
-  }
+export function createWorkerClient(load: LoadConfig, variant: Variant, target: Target, recorder: () => VariantRecorder): ClientAdapter {
   const threads = Array.from({ length: load.workers }, (_, index) => {
     const workerData: WorkerData = { variant, target, load: loadShare(load, load.workers, index) };
     return new Worker(WORKER_ENTRY, { workerData });

@@ -4,7 +4,12 @@
  * a window's end to the last loss before the next window. Two counters and a timestamp per
  * window; nothing per request is kept.
  */
-import type { FaultWindow } from '../upstream/instances.js';
+/** A window of the measured run in which some instance is faulty, in ms from its start. */
+export interface FaultWindow {
+  startMs: number;
+  /** Infinity when the window lasts to the end of the run. */
+  endMs: number;
+}
 
 export interface FaultWindowFigures {
   windows: FaultWindow[];

@@ -3,7 +3,7 @@
  * A window lasting to the end of the run has endMs Infinity in memory and null once read back
  * from JSON, which has no Infinity; both read as "to the end".
  */
-import type { FaultWindow } from '../upstream/instances.js';
+import type { FaultWindow } from '../metrics/fault-windows.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 

@@ -5,7 +5,7 @@
  */
 import type { RunEvent } from '../../runner.js';
 import type { PoolState } from '../../clients/types.js';
-import type { FaultWindow } from '../../upstream/instances.js';
+import type { FaultWindow } from '../../metrics/fault-windows.js';
 import { connectionsUsed } from '../../metrics/connection-use.js';
 
 /** Throughput points kept for the sparkline: about a minute. */

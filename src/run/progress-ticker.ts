@@ -1,0 +1,79 @@
+/**
+ * Once a second while a variant is measured: one point of the time series (the second's figures
+ * and the generator's self-check) and a progress event with the figures so far.
+ */
+import type { ClientAdapter } from '../clients/types.js';
+import type { SelfCheck } from '../load/self-check.js';
+import type { VariantRecorder } from '../metrics/recorder.js';
+import type { TimeSeriesPoint } from '../metrics/time-series.js';
+import type { Variant } from '../scenario/schema.js';
+import type { EmitRunEvent } from './events.js';
+
+const TICK_MS = 1000;
+
+export interface TickerSources {
+  variant: Variant;
+  emit: EmitRunEvent;
+  client: Pick<ClientAdapter, 'connections' | 'poolState'>;
+  /** The current recorder (the runner starts a new one after the warm-up). */
+  recorder: () => VariantRecorder;
+  selfCheck: SelfCheck;
+  measuringSince: number;
+  /** The client's connections opened when measuring started. */
+  openedBefore: number;
+  /** Connections the warm-up opened and left in the pool: they carry the window's requests too. */
+  keptFromWarmup: number;
+}
+
+export class ProgressTicker {
+  private readonly points: TimeSeriesPoint[] = [];
+  private openedBeforeTick: number;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly sources: TickerSources) {
+    this.openedBeforeTick = sources.openedBefore;
+    this.timer = setInterval(() => this.progress(this.tick()), TICK_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The series, with the last, shorter interval: without it the tail of the run would be missing. */
+  finish(): TimeSeriesPoint[] {
+    this.stop();
+    const last = this.tick();
+    if (last.completed === 0 && last.errors === 0) this.points.pop();
+    return this.points;
+  }
+
+  private tick(): TimeSeriesPoint {
+    const connections = this.sources.client.connections();
+    const opened = { opened: connections.opened - this.openedBeforeTick, open: connections.opened - connections.closed };
+    const point = { ...this.sources.recorder().interval.take(opened), ...this.sources.selfCheck.tick() };
+    this.openedBeforeTick = connections.opened;
+    this.points.push(point);
+    return point;
+  }
+
+  private progress(point: TimeSeriesPoint): void {
+    const { variant, emit, client, measuringSince, openedBefore, keptFromWarmup } = this.sources;
+    const recorder = this.sources.recorder();
+    const elapsedMs = performance.now() - measuringSince;
+    const { latency } = recorder;
+    emit({
+      type: 'progress',
+      name: variant.name,
+      point,
+      elapsedMs,
+      completed: recorder.completed,
+      errors: recorder.errorCount,
+      rps: (recorder.completed / elapsedMs) * 1000,
+      p50: latency.totalCount ? latency.getValueAtPercentile(50) / 1000 : 0,
+      p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
+      // As the connections row counts them: the warm-up's kept connections carry the window's requests too.
+      connectionsOpened: this.openedBeforeTick - openedBefore + keptFromWarmup,
+      pool: client.poolState?.(),
+    });
+  }
+}

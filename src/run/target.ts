@@ -1,0 +1,36 @@
+/**
+ * Starts what a plan's requests go to and says how to reach it: the bundled upstream's
+ * instances, or a target — through the fault proxy when the scenario has faults for it, the
+ * proxy then standing in for the upstream (its counters say what each fault did).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Target } from '../clients/types.js';
+import type { UpstreamGroup } from '../upstream/instances.js';
+import { startUpstreams } from '../upstream/instances.js';
+import { startFaultProxy } from '../proxy/start.js';
+import { readTargetTls } from '../scenario/target-tls.js';
+import type { RunPlan } from './plan.js';
+
+export interface Reached {
+  target: Target;
+  /** Absent for a target reached directly. */
+  upstream?: UpstreamGroup;
+  /** What `upstream` is, for messages: the bundled upstream or the fault proxy. */
+  upstreamName: string;
+}
+
+export async function reach(plan: RunPlan): Promise<Reached> {
+  const { upstream: where, request } = plan;
+  if (where.kind === 'bundled') {
+    const upstream = await startUpstreams(where.instances);
+    const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
+    return { upstream, upstreamName: 'bundled upstream', target: { origin: upstream.url, origins: upstream.urls, ca, request } };
+  }
+  const upstream = where.faults ? await startFaultProxy(where.url, where.faults) : undefined;
+  try {
+    return { upstream, upstreamName: 'fault proxy', target: { origin: upstream?.url ?? where.url.origin, request, ...(await readTargetTls(where.tls)) } };
+  } catch (error) {
+    await upstream?.stop();
+    throw error;
+  }
+}
