@@ -14,7 +14,7 @@ import { RequestsPerConnection } from './requests-per-connection.js';
 
 type ConnectionCounts = Omit<UpstreamCounters, 'openConnections' | 'requestsPerConnection' | 'faults' | 'peakInFlightPerConnection' | 'http2' | 'requestsByWorker'>;
 
-export abstract class CountingListener<C extends ServedConnection> implements FaultActions<C> {
+export abstract class CountingListener<C extends ServedConnection> {
   /** Open connections, from accept to the close of their TCP socket. */
   protected readonly connections = new Set<C>();
   protected readonly plan: FaultPlan<C>;
@@ -32,7 +32,16 @@ export abstract class CountingListener<C extends ServedConnection> implements Fa
     private readonly faultList: readonly Fault[],
     rtt = 0,
   ) {
-    this.plan = new FaultPlan(faultList, this, this.connections, rtt);
+    const actions: FaultActions<C> = {
+      reset: (connection) => this.reset(connection),
+      finish: (connection) => this.finish(connection),
+      goaway: (connection) => this.goaway(connection),
+      stall: (connection) => this.stall(connection),
+      fullHandshake: (connection, extraDelay) => this.fullHandshake(connection, extraDelay),
+      takeListenerDown: () => this.takeListenerDown(),
+      bringListenerBack: () => this.bringListenerBack(),
+    };
+    this.plan = new FaultPlan(faultList, actions, this.connections, rtt);
     // Before an HTTP server's own listener, which for HTTP/2 opens the session within this event.
     server.prependListener('connection', (socket: Socket) => {
       this.counts.connectionsAccepted++;
@@ -84,7 +93,10 @@ export abstract class CountingListener<C extends ServedConnection> implements Fa
     });
   }
 
-  takeListenerDown(): void {
+  // --- what faults do (FaultActions): the listener's own part, then the transport's ----------
+
+  /** refuse: new connections are refused by the kernel until `bringListenerBack` listens again on the same address. */
+  private takeListenerDown(): void {
     const { port, address } = this.server.address() as AddressInfo;
     this.server.close();
     this.bringBack = () => {
@@ -96,15 +108,19 @@ export abstract class CountingListener<C extends ServedConnection> implements Fa
     };
   }
 
-  bringListenerBack(): void {
+  private bringListenerBack(): void {
     this.bringBack?.();
     this.bringBack = undefined;
   }
 
-  abstract reset(connection: C): void;
-  abstract finish(connection: C): void;
-  abstract goaway(connection: C): void;
-  abstract stall(connection: C): void;
+  protected abstract reset(connection: C): void;
+  protected abstract finish(connection: C): void;
+  protected abstract goaway(connection: C): void;
+  protected abstract stall(connection: C): void;
+  /** tls_cost; nothing to do where there is no TLS. */
+  protected fullHandshake(_connection: C, _extraDelay: number): void {}
+
+  // --- the transport's hooks ----------------------------------------------------------------
 
   /** A TCP connection arrived (already counted): `register` it, or `refuse` it. */
   protected abstract accept(socket: Socket): void;

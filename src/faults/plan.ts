@@ -32,8 +32,8 @@ export interface FaultActions<C extends ServedConnection> {
   /** New connections are refused by the kernel until `bringListenerBack`. */
   takeListenerDown(): void;
   bringListenerBack(): void;
-  /** tls_cost: this connection's handshake is a full one, and costs `extraDelay` ms more (TLS servers only). */
-  fullHandshake?(connection: C, extraDelay: number): void;
+  /** tls_cost: this connection's handshake is a full one, and costs `extraDelay` ms more (a no-op without TLS). */
+  fullHandshake(connection: C, extraDelay: number): void;
 }
 
 /** How a fault closes a connection; `graceful` is a GOAWAY on HTTP/2 and a FIN otherwise. */
@@ -99,7 +99,7 @@ export class FaultPlan<C extends ServedConnection> {
       if (!strikes(fault.trigger, this.timeline)) continue;
       this.struck(fault);
       if (fault.type === 'tls_cost') {
-        this.actions.fullHandshake?.(connection, fault.handshakeDelay);
+        this.actions.fullHandshake(connection, fault.handshakeDelay);
         continue;
       }
       if (fault.type === 'reset') this.close(connection, fault.type, 'rst');

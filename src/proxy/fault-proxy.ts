@@ -39,21 +39,21 @@ export class FaultProxy extends CountingListener<Passage> {
 
   // --- fault actions (FaultActions) -------------------------------------------------------
 
-  reset(passage: Passage): void {
+  protected reset(passage: Passage): void {
     passage.tcpSocket.resetAndDestroy();
   }
 
-  finish(passage: Passage): void {
+  protected finish(passage: Passage): void {
     passage.tcpSocket.end();
   }
 
   /** Bytes are never HTTP/2 to the proxy (no passage is multiplexed): a FIN. */
-  goaway(passage: Passage): void {
+  protected goaway(passage: Passage): void {
     this.finish(passage);
   }
 
   /** hang and stall: nothing is forwarded any more, nothing closes. */
-  stall(passage: Passage): void {
+  protected stall(passage: Passage): void {
     passage.tcpSocket.pause();
   }
 

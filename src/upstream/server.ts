@@ -90,19 +90,19 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
 
   // --- fault actions (FaultActions) -------------------------------------------------------
 
-  reset(connection: UpstreamConnection): void {
+  protected reset(connection: UpstreamConnection): void {
     connection.tcpSocket.resetAndDestroy();
   }
 
-  finish(connection: UpstreamConnection): void {
+  protected finish(connection: UpstreamConnection): void {
     (connection.httpSocket ?? connection.tcpSocket).destroySoon(); // FIN once pending writes are out
   }
 
-  goaway(connection: UpstreamConnection): void {
+  protected goaway(connection: UpstreamConnection): void {
     if (connection.session) this.sendGoaway(connection.session);
   }
 
-  stall(connection: UpstreamConnection): void {
+  protected stall(connection: UpstreamConnection): void {
     // Counted as busy, so the server's idle timeout never closes it: a stall never ends by itself.
     connection.requestsInProgress++;
     // Best effort: node:http may still parse bytes that already arrived; it never answers them.
@@ -110,7 +110,7 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
     connection.httpSocket?.pause();
   }
 
-  fullHandshake(connection: UpstreamConnection, extraDelay: number): void {
+  protected override fullHandshake(connection: UpstreamConnection, extraDelay: number): void {
     // Tickets issued before this key cannot be resumed: this handshake is a full one.
     (this.server as typeof this.server & { setTicketKeys?(keys: Buffer): void }).setTicketKeys?.(randomBytes(48));
     connection.readyAt += extraDelay;
