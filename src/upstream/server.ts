@@ -85,7 +85,7 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
     if (this.speaksHttp2) this.server.on('session', (session: http2.ServerHttp2Session) => this.onSession(session));
     // For HTTP/2 the compatibility API: a stream arrives as a request/response pair, so one
     // handler (and one network model) serves both protocols.
-    this.server.on('request', respondsImmediately ? (req: Request, res: Reply) => this.onRequestImmediate(req, res) : (req: Request, res: Reply) => this.onRequestDelayed(req, res));
+    this.server.on('request', respondsImmediately ? this.onRequestImmediate.bind(this) : this.onRequestDelayed.bind(this));
   }
 
   // --- fault actions (FaultActions) -------------------------------------------------------
