@@ -4,205 +4,122 @@
  * a "request" is a burst of client bytes that follows the server's answer to the previous one
  * (HTTP/1.1 without pipelining), which is what `on: request` and `nth` count.
  *
- * It counts like the bundled upstream (`UpstreamCounters`), from the client's side of the proxy:
- * connections accepted and closed ("by the server" when the proxy or the target ended them),
- * requests answered, and what each fault did.
+ * When a fault strikes and what it counts is the fault plan's, as on the bundled upstream
+ * (src/faults/plan.ts); the counting listener counts like the upstream (`UpstreamCounters`),
+ * from the client's side of the proxy: connections accepted and closed ("by the server" when
+ * the proxy or the target ended them), requests answered, and what each fault did.
  */
 import net from 'node:net';
-import { faultMoment, type Fault, type FaultType } from '../scenario/schema.js';
-import type { UpstreamCounters } from '../upstream/types.js';
-import { takeListenerDown } from '../upstream/faults/listener.js';
-import { FaultCounter, FaultTimeline, strikes } from '../upstream/faults/trigger.js';
-import { RequestsPerConnection } from '../upstream/requests-per-connection.js';
-import { whyProxyCannotApply } from './applicable-faults.js';
+import type { Fault } from '../scenario/schema.js';
+import { whyProxyCannotApply } from '../scenario/proxy-faults.js';
+import { ServedConnection } from '../faults/connection.js';
+import { CountingListener } from '../faults/listener.js';
 
-export interface FaultProxy {
-  listen(port?: number, host?: string): Promise<number>;
-  counters(): UpstreamCounters;
-  /** Zeroes the counters and restarts the fault windows from now (the start of a measured window). */
-  resetCounters(): void;
-  close(): Promise<void>;
-}
-
-/** One client connection through the proxy, for the counters. */
-interface Passage {
-  /** Requests answered by the target. */
-  requests: number;
-  /** The proxy (a fault) or the target ended it. */
-  closedByServer: boolean;
-  /** The counter epoch at accept: connections from before the last reset stay out of requestsPerConnection. */
-  readonly epoch: number;
+/** One client connection through the proxy; `requestsInProgress` is 1 while the client waits for an answer. */
+class Passage extends ServedConnection {
+  /** The connection to the target: opened only once the client's connection is admitted. */
+  target: net.Socket | undefined;
 }
 
 export function createFaultProxy(to: { host: string; port: number }, faults: Fault[]): FaultProxy {
-  for (const fault of faults) {
-    const problem = whyProxyCannotApply(fault);
-    if (problem) throw new Error(problem.message);
-  }
-  const timeline = new FaultTimeline();
-  const counter = new FaultCounter();
-  const sockets = new Set<net.Socket>();
-  const passages = new Map<net.Socket, Passage>();
-  let counts = zeroCounts();
-  let requestsPerConnection = new RequestsPerConnection();
-  let epoch = 0;
-  const byMoment = (moment: string) => faults.filter((fault) => faultMoment(fault) === moment);
-  const acceptFaults = byMoment('accept');
-  const requestFaults = byMoment('request');
-  const idleFaults = byMoment('idle');
-  let admitted = 0;
-  let closing = false;
-  let bringListenerBack: (() => void) | undefined;
-
-  const server = net.createServer(onConnection);
-  for (const fault of faults) {
-    if (fault.type !== 'refuse') continue;
-    timeline.onWindow(
-      fault.trigger,
-      () => {
-        counter.of(fault.type).struck++;
-        bringListenerBack = takeListenerDown(server, () => closing);
-        for (const client of passages.keys()) if (!client.destroyed) kill(client, 'refuse', 'fin');
-      },
-      () => bringListenerBack?.(),
-    );
-  }
-  timeline.restart();
-
-
-  function kill(client: net.Socket, type: FaultType, how: 'fin' | 'rst'): void {
-    counter.of(type).connectionsClosed++;
-    passages.get(client)!.closedByServer = true;
-    if (how === 'rst') client.resetAndDestroy();
-    else client.end();
-  }
-
-  function onConnection(client: net.Socket): void {
-    sockets.add(client);
-    admitted++;
-    const passage: Passage = { requests: 0, closedByServer: false, epoch };
-    passages.set(client, passage);
-    counts.connectionsAccepted++;
-    counts.peakOpenConnections = Math.max(counts.peakOpenConnections, passages.size);
-    let requests = 0;
-    /** Client bytes sent since the server last answered: a request in progress. */
-    let awaitingAnswer = false;
-    /** hang and stall: nothing is forwarded any more, nothing closes. */
-    let frozen = false;
-    const upstream = net.connect(to.port, to.host);
-    sockets.add(upstream);
-    const idleTimers = idleFaults.map((fault) => setTimeout(onIdle, fault.trigger.idle, fault).unref());
-
-    const teardown = () => {
-      for (const timer of idleTimers) clearTimeout(timer);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.once('close', () => {
-      sockets.delete(client);
-      passages.delete(client);
-      admitted--;
-      counts.connectionsClosed++;
-      if (passage.closedByServer) counts.connectionsClosedByServer++;
-      if (passage.epoch === epoch) requestsPerConnection.recordClosed(passage.requests);
-      teardown();
-    });
-    upstream.once('close', () => {
-      sockets.delete(upstream);
-      if (frozen || client.destroyed) return;
-      passage.closedByServer = true;
-      client.end();
-    });
-    client.on('error', teardown);
-    upstream.on('error', teardown);
-    client.on('end', () => upstream.end());
-
-    function freeze(): void {
-      frozen = true;
-      client.pause();
-    }
-
-    function onIdle(fault: Fault): void {
-      if (frozen || awaitingAnswer || client.destroyed || !strikes(fault.trigger, timeline)) return;
-      counter.of(fault.type).struck++;
-      if (fault.type === 'stall') freeze();
-      else kill(client, fault.type, fault.type === 'reset' ? 'rst' : 'fin');
-    }
-
-    client.on('data', (chunk: Buffer) => {
-      if (frozen) return;
-      if (!awaitingAnswer) {
-        awaitingAnswer = true;
-        requests++;
-        for (const fault of requestFaults) {
-          if (!strikes(fault.trigger, timeline, requests)) continue;
-          counter.of(fault.type).struck++;
-          if (fault.type === 'reset') return kill(client, fault.type, 'rst');
-          if (fault.type === 'empty_response') return kill(client, fault.type, 'fin');
-          return freeze(); // hang, stall
-        }
-      }
-      if (!upstream.write(chunk)) client.pause();
-    });
-    upstream.on('drain', () => !frozen && client.resume());
-    upstream.on('data', (chunk: Buffer) => {
-      if (frozen) return;
-      if (awaitingAnswer) {
-        passage.requests++;
-        counts.requests++;
-      }
-      awaitingAnswer = false;
-      for (const timer of idleTimers) timer.refresh();
-      if (!client.write(chunk)) upstream.pause();
-    });
-    client.on('drain', () => upstream.resume());
-
-    for (const fault of acceptFaults) {
-      if (fault.type === 'conn_limit') {
-        if (admitted <= fault.max || !strikes(fault.trigger, timeline)) continue;
-        counter.of(fault.type).struck++;
-        return kill(client, fault.type, fault.action === 'reset' ? 'rst' : 'fin');
-      }
-      if (!strikes(fault.trigger, timeline)) continue;
-      counter.of(fault.type).struck++;
-      if (fault.type === 'reset') return kill(client, fault.type, 'rst');
-      return freeze(); // stall
-    }
-  }
-
-  return {
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve((server.address() as net.AddressInfo).port);
-        });
-      });
-    },
-    counters() {
-      const open = [...passages.values()].filter((p) => p.epoch === epoch).map((p) => p.requests);
-      return { ...counts, openConnections: passages.size, requestsPerConnection: requestsPerConnection.summary(open), faults: counter.snapshot(faults) };
-    },
-    resetCounters() {
-      epoch++;
-      counts = zeroCounts();
-      counts.peakOpenConnections = passages.size;
-      requestsPerConnection = new RequestsPerConnection();
-      counter.reset();
-      timeline.restart();
-    },
-    close() {
-      closing = true;
-      timeline.stop();
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
-  };
+  return new FaultProxy(to, faults);
 }
 
-function zeroCounts(): Omit<UpstreamCounters, 'openConnections' | 'requestsPerConnection' | 'faults'> {
-  return { connectionsAccepted: 0, tlsHandshakes: 0, tlsResumed: 0, requests: 0, connectionsClosedByServer: 0, connectionsClosed: 0, peakOpenConnections: 0 };
+export class FaultProxy extends CountingListener<Passage> {
+  constructor(
+    private readonly to: { host: string; port: number },
+    faults: Fault[],
+  ) {
+    for (const fault of faults) {
+      const problem = whyProxyCannotApply(fault);
+      if (problem) throw new Error(problem.message);
+    }
+    super(net.createServer(), faults);
+  }
+
+  // --- fault actions (FaultActions) -------------------------------------------------------
+
+  protected reset(passage: Passage): void {
+    passage.tcpSocket.resetAndDestroy();
+  }
+
+  protected finish(passage: Passage): void {
+    passage.tcpSocket.end();
+  }
+
+  /** Bytes are never HTTP/2 to the proxy (no passage is multiplexed): a FIN. */
+  protected goaway(passage: Passage): void {
+    this.finish(passage);
+  }
+
+  /** hang and stall: nothing is forwarded any more, nothing closes. */
+  protected stall(passage: Passage): void {
+    passage.tcpSocket.pause();
+  }
+
+  // --- passages -----------------------------------------------------------------------------
+
+  protected accept(client: net.Socket): void {
+    const passage = new Passage(client, this.epoch);
+    client.on('error', () => this.destroy(passage));
+    client.on('end', () => passage.target?.end());
+    client.on('data', (chunk: Buffer) => this.onClientData(passage, chunk));
+    client.on('drain', () => passage.target?.resume());
+    // Admission and the accept faults come first: a connection they take never reaches the target.
+    if (this.register(passage)) this.connectTarget(passage);
+  }
+
+  protected destroy(passage: Passage): void {
+    passage.tcpSocket.destroy();
+    passage.target?.destroy();
+  }
+
+  protected override onClosed(passage: Passage): void {
+    this.destroy(passage);
+  }
+
+  private connectTarget(passage: Passage): void {
+    const target = net.connect(this.to.port, this.to.host);
+    passage.target = target;
+    target.on('error', () => this.destroy(passage));
+    target.once('close', () => {
+      if (passage.faults.stalled || passage.tcpSocket.destroyed) return;
+      passage.closedByServer = true;
+      passage.tcpSocket.end();
+    });
+    target.on('data', (chunk: Buffer) => this.onTargetData(passage, chunk));
+    target.on('drain', () => !passage.faults.stalled && passage.tcpSocket.resume());
+  }
+
+  private onClientData(passage: Passage, chunk: Buffer): void {
+    // Stalled, or on its way out (a fault, the target): nothing more goes to the target.
+    if (passage.faults.stalled || passage.closedByServer || passage.target === undefined) return;
+    if (passage.requestsInProgress === 0) {
+      passage.requestsInProgress = 1;
+      if (this.requestTakenByFault(passage)) return;
+    }
+    if (!passage.target.write(chunk)) passage.tcpSocket.pause();
+  }
+
+  /** The first bytes of a request: true when a fault struck it. */
+  private requestTakenByFault(passage: Passage): boolean {
+    const fault = this.plan.onRequest(passage);
+    if (fault === undefined) return false;
+    if (fault === 'lost') return true;
+    if (fault.type === 'reset') this.plan.close(passage, fault.type, 'rst');
+    else if (fault.type === 'empty_response') this.plan.close(passage, fault.type, 'fin');
+    else this.plan.stall(passage); // hang, stall
+    return true;
+  }
+
+  private onTargetData(passage: Passage, chunk: Buffer): void {
+    if (passage.faults.stalled) return;
+    if (passage.requestsInProgress > 0) {
+      passage.answered++;
+      this.counts.requests++;
+    }
+    passage.requestsInProgress = 0;
+    this.plan.wentIdle(passage);
+    if (!passage.tcpSocket.write(chunk)) passage.target!.pause();
+  }
 }

@@ -6,7 +6,7 @@
 import type { Fault } from '../scenario/schema.js';
 import type { UpstreamGroup } from '../upstream/instances.js';
 import { startServingProcess } from '../upstream/start.js';
-import { proxyDestination } from './applicable-faults.js';
+import { proxyDestination } from './destination.js';
 
 export async function startFaultProxy(target: URL, faults: Fault[]): Promise<UpstreamGroup> {
   const url = (port: number) => `${target.protocol}//127.0.0.1:${port}`;

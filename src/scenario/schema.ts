@@ -14,7 +14,7 @@ import { describeValue } from './describe-value.js';
 import { duration, formatLimitDuration, formatLimitSize, LIMITS, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, share, size } from './limits.js';
 import { parseSlo, type Slo } from '../plan/slo.js';
 import { parseThreshold } from '../gate/threshold.js';
-import { whyProxyCannotApply } from '../proxy/applicable-faults.js';
+import { whyProxyCannotApply } from './proxy-faults.js';
 import { GATE_METRIC_KEYS, type GateMetricKey } from '../gate/metrics.js';
 
 /** Threshold expressions, kept as written (reports quote them); each is checked where it stands. */

@@ -7,8 +7,17 @@
 import cluster from 'node:cluster';
 import { createFaultProxy } from '../proxy/fault-proxy.js';
 import type { FromUpstream, ToUpstream } from './ipc.js';
-import { createUpstreamServer, type UpstreamServer } from './server.js';
-import { createUpstreamCluster, WORKER_START_ENV, type ServingCluster } from './cluster.js';
+import { createUpstreamServer } from './server.js';
+import { UpstreamCluster, WORKER_START_ENV } from './cluster.js';
+import type { UpstreamCounters } from './types.js';
+
+/** What this process serves: the upstream server, a cluster of them, or the fault proxy. */
+interface Serving {
+  listen(port?: number, host?: string): Promise<number>;
+  counters(): UpstreamCounters | Promise<UpstreamCounters>;
+  resetCounters(): void | Promise<void>;
+  close(): Promise<void>;
+}
 
 const send = process.send?.bind(process);
 if (send === undefined) {
@@ -24,7 +33,7 @@ function reply(message: FromUpstream): Promise<void> {
   });
 }
 
-let server: UpstreamServer | ServingCluster | undefined;
+let server: Serving | undefined;
 
 // The parent exited, crashed or was killed: nobody is left to stop us, so stop now.
 process.on('disconnect', () => process.exit(0));
@@ -37,7 +46,7 @@ function onMessage(message: ToUpstream): void {
   switch (message.type) {
     case 'start':
       // With `workers` > 1 this process is the cluster primary; its workers run this file too, as servers.
-      void start(() => (message.config.workers > 1 && cluster.isPrimary ? createUpstreamCluster(message.config) : createUpstreamServer(message.config)));
+      void start(() => (message.config.workers > 1 && cluster.isPrimary ? new UpstreamCluster(message.config) : createUpstreamServer(message.config)));
       break;
     case 'start-proxy':
       void start(() => createFaultProxy(message.to, message.faults));
@@ -54,8 +63,7 @@ function onMessage(message: ToUpstream): void {
   }
 }
 
-/** The fault proxy has the same shape as the upstream server: listen, counters, reset, close. */
-async function start(create: () => UpstreamServer | ServingCluster): Promise<void> {
+async function start(create: () => Serving): Promise<void> {
   try {
     server = create();
     const port = await server.listen(0, '127.0.0.1');

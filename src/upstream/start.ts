@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { UpstreamConfig } from '../scenario/schema.js';
-import type { FromUpstream, ToUpstream } from './ipc.js';
+import { IpcCalls, type FromUpstream, type ToUpstream } from './ipc.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import { urlScheme, usesTls } from './protocol.js';
-import type { UpstreamCounters, UpstreamHandle } from './types.js';
+import type { UpstreamHandle } from './types.js';
 
 /** Forking node and loading the server takes well under a second; this is for a stuck machine. */
 const START_TIMEOUT_MS = 30_000;
@@ -46,92 +46,89 @@ type Address = (port: number) => Pick<UpstreamHandle, 'url' | 'caFile'>;
  * it in errors ("the upstream could not start").
  */
 export async function startServingProcess(startMessage: Extract<ToUpstream, { type: 'start' | 'start-proxy' }>, what: string, address: Address): Promise<UpstreamHandle> {
-  installExitHook();
-  const child = fork(UPSTREAM_ENTRY, [], {
-    // The parent's flags (--test, --inspect, loaders) are not the upstream's business.
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
-  liveChildren.add(child);
+  const serving = new ServingProcess(what);
+  const port = await serving.start(startMessage);
+  return serving.handle(port, address);
+}
 
-  /** Calls awaiting the child's answer, by request id. */
-  const pendingCalls = new Map<number, { resolve: (answer: FromUpstream) => void; reject: (error: Error) => void }>();
-  let nextCallId = 1;
-  let stopRequested = false;
+/** One serving child process, from fork to exit. */
+class ServingProcess {
+  private readonly child: ChildProcess;
+  /** Calls awaiting the child's answer. */
+  private readonly calls: IpcCalls;
+  private readonly exited: Promise<ExitStatus>;
+  private readonly holdLoop: <T>(promise: Promise<T>) => Promise<T>;
+  private stopRequested = false;
+  private stopping: Promise<void> | undefined;
 
-  const exited = new Promise<ExitStatus>((resolve) => {
-    child.once('exit', (code, signal) => {
-      liveChildren.delete(child);
-      for (const { reject } of pendingCalls.values()) reject(upstreamGone(what, code, signal));
-      pendingCalls.clear();
-      resolve({ code, signal, expected: stopRequested });
+  constructor(private readonly what: string) {
+    installExitHook();
+    const child = fork(UPSTREAM_ENTRY, [], {
+      // The parent's flags (--test, --inspect, loaders) are not the upstream's business.
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
     });
-  });
-
-  child.on('message', (message: FromUpstream) => {
-    if (message.type !== 'counters' && message.type !== 'reset') return;
-    pendingCalls.get(message.id)?.resolve(message);
-    pendingCalls.delete(message.id);
-  });
-
-  const holdLoop = createLoopHold(child);
-  let port: number;
-  try {
-    port = await holdLoop(waitForReady(child, startMessage, what, exited));
-  } catch (error) {
-    stopRequested = true;
-    child.kill('SIGKILL');
-    throw error;
+    this.child = child;
+    liveChildren.add(child);
+    // A send that fails means the child is going away; its `exit` fails the call.
+    this.calls = new IpcCalls((message) => child.send(message, ignoreSendError));
+    this.exited = new Promise<ExitStatus>((resolve) => {
+      child.once('exit', (code, signal) => {
+        liveChildren.delete(child);
+        this.calls.failAll(upstreamGone(what, code, signal));
+        resolve({ code, signal, expected: this.stopRequested });
+      });
+    });
+    child.on('message', (message: FromUpstream) => this.calls.receive(message));
+    this.holdLoop = createLoopHold(child);
   }
 
-  function callUpstream(type: 'counters' | 'reset'): Promise<FromUpstream> {
-    if (!child.connected) return Promise.reject(upstreamGone(what, child.exitCode, child.signalCode));
-    const id = nextCallId++;
-    return holdLoop(
-      new Promise<FromUpstream>((resolve, reject) => {
-        pendingCalls.set(id, { resolve, reject });
-        // A send that fails means the child is going away; its `exit` rejects the call.
-        child.send({ type, id } satisfies ToUpstream, ignoreSendError);
-      }),
-    );
+  /** Resolves with the port once the child listens; a child that cannot start is killed. */
+  async start(startMessage: ToUpstream): Promise<number> {
+    try {
+      return await this.holdLoop(waitForReady(this.child, startMessage, this.what, this.exited));
+    } catch (error) {
+      this.stopRequested = true;
+      this.child.kill('SIGKILL');
+      throw error;
+    }
   }
 
-  async function counters(): Promise<UpstreamCounters> {
-    const answer = await callUpstream('counters');
-    return (answer as Extract<FromUpstream, { type: 'counters' }>).counters;
+  handle(port: number, address: Address): UpstreamHandle {
+    const holdLoop = this.holdLoop;
+    const exited = this.exited;
+    return {
+      ...address(port),
+      port,
+      pid: this.child.pid!,
+      counters: async () => (await this.call('counters')).counters,
+      resetCounters: async () => {
+        await this.call('reset');
+      },
+      stop: () => (this.stopping ??= this.holdLoop(this.stopChild())),
+      // Waiting for the exit is waiting on the child, so it holds the event loop like any other call.
+      get exited() {
+        return holdLoop(exited);
+      },
+    };
   }
 
-  async function resetCounters(): Promise<void> {
-    await callUpstream('reset');
+  private call<T extends 'counters' | 'reset'>(type: T): Promise<Extract<FromUpstream, { type: T }>> {
+    const { child } = this;
+    if (!child.connected) return Promise.reject(upstreamGone(this.what, child.exitCode, child.signalCode));
+    return this.holdLoop(this.calls.call(type));
   }
 
-  let stopping: Promise<void> | undefined;
-  function stop(): Promise<void> {
-    stopping ??= holdLoop(stopChild());
-    return stopping;
-  }
-  async function stopChild(): Promise<void> {
-    stopRequested = true;
+  private async stopChild(): Promise<void> {
+    const { child } = this;
+    this.stopRequested = true;
     if (child.exitCode !== null || child.signalCode !== null) return;
     if (child.connected) child.send({ type: 'stop' } satisfies ToUpstream, ignoreSendError);
     const killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    await exited;
+    await this.exited;
     clearTimeout(killTimer);
   }
-
-  return {
-    ...address(port),
-    port,
-    pid: child.pid!,
-    counters,
-    resetCounters,
-    stop,
-    // Waiting for the exit is waiting on the child, so it holds the event loop like any other call.
-    get exited() {
-      return holdLoop(exited);
-    },
-  };
 }
 
 /** Sends the start message and resolves with the port once the child listens. */

@@ -1,7 +1,8 @@
 import type { CliIo } from '../io.js';
 import { FaultSchema, type Fault } from '../../scenario/schema.js';
 import { createFaultProxy } from '../../proxy/fault-proxy.js';
-import { PROXY_FAULT_TYPES, proxyDestination, whyProxyCannotApply } from '../../proxy/applicable-faults.js';
+import { proxyDestination } from '../../proxy/destination.js';
+import { PROXY_FAULT_TYPES, whyProxyCannotApply } from '../../scenario/proxy-faults.js';
 import { PoolbenchError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 

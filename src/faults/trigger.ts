@@ -7,8 +7,8 @@
  * same faults at the same moments.
  */
 import { performance } from 'node:perf_hooks';
-import type { Fault, FaultType, Trigger } from '../../scenario/schema.js';
-import type { FaultCount } from '../types.js';
+import type { Fault, FaultType, Trigger } from '../scenario/schema.js';
+import type { FaultCount } from '../upstream/types.js';
 
 export class FaultTimeline {
   private origin = performance.now();
@@ -78,7 +78,7 @@ export class FaultCounter {
   }
 
   /** Every configured type is listed, so a fault that never struck shows as 0, not as missing. */
-  snapshot(faults: Fault[]): Partial<Record<FaultType, FaultCount>> {
+  snapshot(faults: readonly Fault[]): Partial<Record<FaultType, FaultCount>> {
     return Object.fromEntries(faults.map((fault) => [fault.type, { ...this.of(fault.type) }]));
   }
 
