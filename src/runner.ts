@@ -14,7 +14,7 @@ import { REPORT_SCHEMA_VERSION } from './result.js';
 import { RunFailedError } from './errors.js';
 import { faultWindows, faultWindowsOf, startUpstreams, type FaultWindow, type UpstreamGroup } from './upstream/instances.js';
 import { startFaultProxy } from './proxy/start.js';
-import { createClient, type Target } from './clients/index.js';
+import { createClient, type RequestClient, type Target } from './clients/index.js';
 import type { PoolState } from './clients/types.js';
 import { readTargetTls } from './scenario/target-tls.js';
 import { VariantRecorder } from './metrics/recorder.js';
@@ -23,7 +23,7 @@ import { ProcessSampler } from './metrics/process-stats.js';
 import { encodeHistogram, summarize } from './metrics/histogram.js';
 import type { TimeSeriesPoint } from './metrics/time-series.js';
 import { driveLoad, rampOf } from './load/index.js';
-import { createWorkerClient } from './load/workers.js';
+import { createWorkerEngine } from './load/workers.js';
 import { SelfCheck } from './load/self-check.js';
 import { createRoutePicker } from './load/routes.js';
 import { RouteLatencyRecorder } from './metrics/route-latency.js';
@@ -151,14 +151,14 @@ async function runVariant(
   /** Losses inside the upstream's fault windows; set when measuring starts, as the windows count from then. */
   let faultRecorder: FaultWindowRecorder | undefined;
   const windows = scenario.upstream ? faultWindows(scenario.upstream) : faultWindowsOf(scenario.faults ?? []);
-  const client = load.workers > 1 ? createWorkerClient(scenario, variant, target, () => recorder) : createClient(variant, target, (ms) => recorder.recordConnect(ms));
+  const client = load.workers > 1 ? createWorkerEngine(scenario, variant, target, () => recorder) : createClient(variant, target, (ms) => recorder.recordConnect(ms));
   // With upstream routes, each request goes to a path picked by weight, and is timed per path too.
   const pickRoute = scenario.upstream?.routes ? createRoutePicker(scenario.upstream.routes) : undefined;
   let routeRecorder = new RouteLatencyRecorder();
-  const sendOnRoute = async (s: AbortSignal, stop: AbortSignal) => {
+  const sendOnRoute = async (requests: RequestClient, s: AbortSignal, stop: AbortSignal) => {
     const path = pickRoute!();
     const startedAt = performance.now();
-    const response = await client.send(path, s, stop);
+    const response = await requests.send(path, s, stop);
     routeRecorder.record(path, performance.now() - startedAt);
     return response;
   };
@@ -166,7 +166,7 @@ async function runVariant(
     const loadOptions = {
       signal,
       graceMs: GRACE_MS,
-      send: pickRoute ? sendOnRoute : (s: AbortSignal, stop: AbortSignal) => client.send(target.request.path, s, stop),
+      send: pickRoute ? sendOnRoute : (requests: RequestClient, s: AbortSignal, stop: AbortSignal) => requests.send(target.request.path, s, stop),
       onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => {
         recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs);
         faultRecorder?.record(classifyStatus(response.status) === undefined, ms);
@@ -245,7 +245,7 @@ async function runVariant(
     if (lastPoint.completed === 0 && lastPoint.errors === 0) timeSeries.pop();
     const processStats = sampler.stop();
     // Engines that drive their own load (autocannon) never pass through `send`.
-    const inFlightSummary = client.drive ? undefined : inFlight.summary();
+    const inFlightSummary = client.kind === 'engine' ? undefined : inFlight.summary();
     const saturated = selfCheck.verdict(outcome);
     const connectionsAfter = client.connections();
     const attemptsAfter = client.attempts?.();
