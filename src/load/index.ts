@@ -50,4 +50,3 @@ export async function driveLoad(client: Client, load: LoadConfig, options: Drive
   return stoppedEarly ? { ...outcome, stoppedEarly } : outcome;
 }
 
-export type { LoadOptions, LoadOutcome, WindowOptions } from './types.js';
