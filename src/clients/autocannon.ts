@@ -7,15 +7,19 @@
  *
  * Connections are counted through the `net.client.socket` diagnostics channel: process-wide, which
  * is safe because poolbench runs one variant at a time and autocannon opens only plain net/tls
- * sockets to the target.
+ * sockets to the target. With several instances (`target.origins`) autocannon is given every URL
+ * and spreads its connections over them in turn (connection i to URL i mod n): at least one
+ * connection per instance is required, else an instance would get no request.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import autocannon from 'autocannon';
 import type { AutocannonVariant } from '../scenario/schema.js';
-import type { ClientConnectionCounts, ClientFactory } from './types.js';
-import type { LoadOptions, LoadOutcome } from '../load/window.js';
+import type { ClientConnectionCounts, ConnectListener, LoadEngine } from './types.js';
+import type { LoadOutcome, WindowOptions } from '../load/types.js';
+import { originsOf, type Target } from './target.js';
+import { ConnectionCounter } from './connection-counter.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { autocannonVersion } from '../package-info.js';
@@ -46,71 +50,83 @@ function verifyCertificates(client: unknown): void {
 
 const SOCKET_CREATED = 'net.client.socket';
 
-export const createAutocannonClient: ClientFactory<AutocannonVariant> = (variant, target, onConnect) => {
-  const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
-  const url = new URL(target.origin);
-  // An origin on its scheme's default port has an empty `port`.
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-  const onSocket = (message: unknown) => {
+export class AutocannonEngine implements LoadEngine {
+  readonly kind = 'engine';
+  readonly library = `autocannon ${autocannonVersion}`;
+  private readonly counter: ConnectionCounter;
+  private readonly origins: string[];
+  /** The instances' ports: the sockets of the process that are autocannon's. */
+  private readonly ports: Set<number>;
+  private readonly onSocket = (message: unknown) => {
     const socket = (message as { socket: Socket }).socket;
     const startedAt = performance.now();
     socket.once('connect', () => {
-      if (socket.remotePort !== port) return;
-      counts.opened += 1;
-      onConnect(performance.now() - startedAt);
-      socket.once('close', () => (counts.closed += 1));
+      if (this.ports.has(socket.remotePort ?? 0)) this.counter.connected(socket, startedAt);
     });
   };
-  diagnosticsChannel.subscribe(SOCKET_CREATED, onSocket);
 
-  const { method, headers, body } = target.request;
-  const { ca, cert, key, servername } = tlsOptions(target);
-  return {
-    library: `autocannon ${autocannonVersion}`,
-    send() {
-      return Promise.reject(new PoolbenchError('autocannon drives its own load; it cannot send single requests', { code: 'POOLBENCH_ENGINE', exitCode: ExitCode.RunError }));
-    },
-    drive(options: LoadOptions): Promise<LoadOutcome> {
-      const { durationMs, requests, signal, onResponse, onFailure } = options;
-      return new Promise((resolve, reject) => {
-        const startedAt = performance.now();
-        const instance = autocannon(
-          {
-            url: target.origin + target.request.path,
-            method,
-            headers,
-            body,
-            connections: variant.connections,
-            pipelining: variant.pipelining,
-            ...(variant.rate !== undefined && { overallRate: variant.rate }),
-            ...(requests !== undefined ? { amount: requests } : { duration: (durationMs ?? 0) / 1000 }),
-            // A variant's requests never leave the window: autocannon's own timeout would count as
-            // an error what poolbench counts as unfinished.
-            timeout: 3600,
-            tlsOptions: { ca, cert, key },
-            ...(servername !== undefined && { servername }),
-            ...(!target.insecure && { setupClient: verifyCertificates }),
-          },
-          (error, result) => {
-            signal.removeEventListener('abort', stop);
-            if (error) return reject(error);
-            const sent = result.requests.sent;
-            const settled = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] + result.errors;
-            // Requests still in flight when autocannon stops are dropped by it: unfinished, as poolbench counts them.
-            resolve({ elapsedMs: performance.now() - startedAt, sent, unfinished: Math.max(sent - settled, 0), cancelled: 0 });
-          },
-        );
-        // The typings leave out the client autocannon passes first.
-        (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, bytes: number, ms: number) => onResponse(ms, { status, bytes }));
-        instance.on('reqError', (error) => onFailure(error, 0));
-        const stop = () => instance.stop();
-        if (signal.aborted) stop();
-        else signal.addEventListener('abort', stop, { once: true });
+  constructor(private readonly variant: AutocannonVariant, private readonly target: Target, onConnect: ConnectListener) {
+    this.origins = originsOf(target);
+    if (variant.connections < this.origins.length) {
+      throw new PoolbenchError(`autocannon spreads its connections over the ${this.origins.length} instances, but has ${variant.connections}: some instance would get no request`, {
+        code: 'POOLBENCH_AUTOCANNON_INSTANCES',
+        exitCode: ExitCode.InvalidInput,
+        hint: `give variant "${variant.name}" at least ${this.origins.length} connections, or lower upstream.instances`,
       });
-    },
-    connections: () => ({ ...counts }),
-    async close() {
-      diagnosticsChannel.unsubscribe(SOCKET_CREATED, onSocket);
-    },
-  };
-};
+    }
+    this.counter = new ConnectionCounter(onConnect);
+    // An origin on its scheme's default port has an empty `port`.
+    this.ports = new Set(this.origins.map((origin) => new URL(origin)).map((url) => Number(url.port) || (url.protocol === 'https:' ? 443 : 80)));
+    diagnosticsChannel.subscribe(SOCKET_CREATED, this.onSocket);
+  }
+
+  readonly connections = (): ClientConnectionCounts => this.counter.snapshot();
+
+  drive(options: WindowOptions): Promise<LoadOutcome> {
+    const { signal, onResponse, onFailure } = options;
+    return new Promise((resolve, reject) => {
+      const startedAt = performance.now();
+      const instance = autocannon(this.options(options), (error, result) => {
+        signal.removeEventListener('abort', stop);
+        if (error) return reject(error);
+        const sent = result.requests.sent;
+        const settled = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] + result.errors;
+        // Requests still in flight when autocannon stops are dropped by it: unfinished, as poolbench counts them.
+        resolve({ elapsedMs: performance.now() - startedAt, sent, unfinished: Math.max(sent - settled, 0), cancelled: 0 });
+      });
+      // The typings leave out the client autocannon passes first.
+      (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, bytes: number, ms: number) => onResponse(ms, { status, bytes }));
+      instance.on('reqError', (error) => onFailure(error, 0));
+      const stop = () => instance.stop();
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+  }
+
+  async close(): Promise<void> {
+    diagnosticsChannel.unsubscribe(SOCKET_CREATED, this.onSocket);
+  }
+
+  private options({ durationMs, requests }: WindowOptions): autocannon.Options {
+    const { variant, target } = this;
+    const { method, headers, body, path } = target.request;
+    const { ca, cert, key, servername } = tlsOptions(target);
+    return {
+      // Several URLs are documented (autocannon's README, `url`), though its typings take one.
+      url: (this.origins.length === 1 ? target.origin + path : this.origins.map((origin) => origin + path)) as string,
+      method,
+      headers,
+      body,
+      connections: variant.connections,
+      pipelining: variant.pipelining,
+      ...(variant.rate !== undefined && { overallRate: variant.rate }),
+      ...(requests !== undefined ? { amount: requests } : { duration: (durationMs ?? 0) / 1000 }),
+      // A variant's requests never leave the window: autocannon's own timeout would count as
+      // an error what poolbench counts as unfinished.
+      timeout: 3600,
+      tlsOptions: { ca, cert, key },
+      ...(servername !== undefined && { servername }),
+      ...(!target.insecure && { setupClient: verifyCertificates }),
+    };
+  }
+}

@@ -9,10 +9,13 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { FetchVariant } from '../scenario/schema.js';
-import type { ClientFactory, ClientConnectionCounts, Target } from './types.js';
+import type { Response } from './types.js';
+import { originsOf, type Target } from './target.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { trackUndiciAttempts } from './attempts.js';
+import { ConnectionCounter } from './connection-counter.js';
+import { RequestClientBase } from './request-client.js';
 
 const CONNECTED = 'undici:client:connected';
 const CONNECT_ERROR = 'undici:client:connectError';
@@ -44,46 +47,42 @@ function checkFetchTrusts(target: Target): void {
   }
 }
 
-export const createFetchClient: ClientFactory<FetchVariant> = (_variant, target) => {
-  checkFetchTrusts(target);
-  const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
-  const sockets = new Set<Socket>();
-  const onConnected = (message: unknown) => {
+/** The lanes are the instances' origins. */
+export class FetchClient extends RequestClientBase<string> {
+  readonly library = `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`;
+  private readonly request: Target['request'];
+  private readonly attemptTracker = trackUndiciAttempts();
+  readonly attempts = this.attemptTracker.counts;
+  /** The global dispatcher outlives the variant: its sockets are closed with the client. */
+  private readonly sockets = new Set<Socket>();
+  private readonly onConnected = (message: unknown) => {
     const socket = (message as { socket: Socket }).socket;
-    counts.opened += 1;
-    sockets.add(socket);
-    socket.once('close', () => {
-      counts.closed += 1;
-      sockets.delete(socket);
-    });
+    this.counter.connected(socket);
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
   };
-  const onConnectError = () => {
-    counts.failed += 1;
-  };
-  diagnosticsChannel.subscribe(CONNECTED, onConnected);
-  diagnosticsChannel.subscribe(CONNECT_ERROR, onConnectError);
+  private readonly onConnectError = () => this.counter.failed();
 
-  const attempts = trackUndiciAttempts();
-  const origins = target.origins ?? [target.origin];
-  let nextOrigin = 0;
-  const { method, headers, body } = target.request;
-  return {
-    library: `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`,
-    async send(path, signal) {
-      // Round robin over the instances, as a client-side load balancer would.
-      const origin = origins[nextOrigin++ % origins.length];
-      const response = await fetch(origin + path, { method, headers, body, signal });
-      const buffer = await response.arrayBuffer();
-      return { status: response.status, bytes: buffer.byteLength, retryAfter: response.headers.get('retry-after') ?? undefined };
-    },
-    connections: () => ({ ...counts }),
-    attempts: attempts.counts,
-    async close() {
-      attempts.close();
-      diagnosticsChannel.unsubscribe(CONNECTED, onConnected);
-      diagnosticsChannel.unsubscribe(CONNECT_ERROR, onConnectError);
-      // The global dispatcher outlives the variant; its idle sockets must not leak into the next one.
-      for (const socket of sockets) socket.destroy();
-    },
-  };
-};
+  constructor(variant: FetchVariant, target: Target) {
+    checkFetchTrusts(target);
+    super(variant, target.request.method, originsOf(target), new ConnectionCounter());
+    this.request = target.request;
+    diagnosticsChannel.subscribe(CONNECTED, this.onConnected);
+    diagnosticsChannel.subscribe(CONNECT_ERROR, this.onConnectError);
+  }
+
+  protected async sendOn(origin: string, path: string, signal: AbortSignal): Promise<Response> {
+    const { method, headers, body } = this.request;
+    const response = await fetch(origin + path, { method, headers, body, signal });
+    const buffer = await response.arrayBuffer();
+    return { status: response.status, bytes: buffer.byteLength, retryAfter: response.headers.get('retry-after') ?? undefined };
+  }
+
+  async close(): Promise<void> {
+    this.attemptTracker.close();
+    diagnosticsChannel.unsubscribe(CONNECTED, this.onConnected);
+    diagnosticsChannel.unsubscribe(CONNECT_ERROR, this.onConnectError);
+    // Its idle sockets must not leak into the next variant.
+    for (const socket of this.sockets) socket.destroy();
+  }
+}

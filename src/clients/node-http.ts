@@ -10,135 +10,129 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { NodeHttpVariant } from '../scenario/schema.js';
-import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './types.js';
+import type { ConnectListener, Response } from './types.js';
+import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
-import { isAbort, zeroAttempts } from './attempts.js';
+import { isAbort, zeroAttempts, type AttemptCounts } from './attempts.js';
 import { cancelledBeforeSending, isCancelled, onceStopped } from './cancel.js';
 import { tlsOptions } from './tls.js';
+import { ConnectionCounter } from './connection-counter.js';
+import { RequestClientBase } from './request-client.js';
+import { RoundRobin } from './round-robin.js';
 
-export const createNodeHttpClient: ClientFactory<NodeHttpVariant> = (variant, target, onConnect) => {
-  const url = new URL(target.origin);
-  const isHttps = url.protocol === 'https:';
-  const agentOptions: https.AgentOptions = {
-    keepAlive: variant.keepAlive,
-    maxSockets: variant.maxSockets,
-    maxFreeSockets: variant.maxFreeSockets,
-    timeout: variant.timeout,
-    scheduling: variant.scheduling,
-    ...tlsOptions(target),
-  };
-  const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
-  const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions)));
-  let nextAgent = 0;
+/** The lanes are the instances; the variant's `pools` (agents) take requests in turn besides. */
+export class NodeHttpClient extends RequestClientBase<URL> {
+  readonly library: string;
+  private readonly agents: RoundRobin<http.Agent>;
+  private readonly request: typeof http.request;
+  private readonly requestOptions: http.RequestOptions;
+  private readonly body: Target['request']['body'];
+  private readonly attemptCounts = zeroAttempts();
+  /** Requests sent with a window's stop signal: that stop, and how to cancel the request. */
+  private readonly queued = new WeakMap<http.ClientRequest, { stop: AbortSignal; cancel(): void }>();
 
-  function countingConnections(agent: http.Agent): http.Agent {
-    // createConnection is public API but missing from the Agent type in @types/node.
-    const agentWithConnect = agent as unknown as {
-      createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
+  constructor(variant: NodeHttpVariant, target: Target, onConnect: ConnectListener) {
+    const counter = new ConnectionCounter(onConnect);
+    super(variant, target.request.method, originsOf(target).map((origin) => new URL(origin)), counter);
+    const isHttps = new URL(target.origin).protocol === 'https:';
+    const agentOptions: https.AgentOptions = {
+      keepAlive: variant.keepAlive,
+      maxSockets: variant.maxSockets,
+      maxFreeSockets: variant.maxFreeSockets,
+      timeout: variant.timeout,
+      scheduling: variant.scheduling,
+      ...tlsOptions(target),
     };
-    const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
-    agentWithConnect.createConnection = (options, callback) => {
-      const startedAt = performance.now();
-      const socket = originalCreateConnection(options, callback);
-      let connected = false;
-      socket.once(isHttps ? 'secureConnect' : 'connect', () => {
-        connected = true;
-        counts.opened += 1;
-        onConnect(performance.now() - startedAt);
-        socket.once('close', () => {
-          counts.closed += 1;
-        });
-      });
-      socket.once('error', () => {
-        if (!connected) counts.failed += 1;
-      });
-      return socket;
-    };
-    return agent;
+    const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), counter, isHttps));
+    this.agents = new RoundRobin(agents);
+    this.library = `node:${isHttps ? 'https' : 'http'} ${process.version}`;
+    this.request = isHttps ? https.request : http.request;
+    const { method, headers, body } = target.request;
+    this.requestOptions = { protocol: isHttps ? 'https:' : 'http:', method, headers, timeout: variant.timeout };
+    this.body = body;
   }
 
-  const request = isHttps ? https.request : http.request;
-  const { method, headers, body } = target.request;
-  const attempts = zeroAttempts();
-  const hosts = (target.origins ?? [target.origin]).map((origin) => new URL(origin));
-  let nextHost = 0;
-  /** Requests sent with a window's stop signal: that stop, and how to cancel the request. */
-  const queued = new WeakMap<http.ClientRequest, { stop: AbortSignal; cancel(): void }>();
+  protected sendOn({ hostname, port }: URL, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response> {
+    const agent = this.agents.next();
+    const attempts = this.attemptCounts;
+    attempts.attempts++;
+    return new Promise((resolve, reject) => {
+      const fail = (error: unknown) => {
+        // A cancelled request never reached the wire: no attempt, no failure.
+        if (isCancelled(error)) attempts.attempts--;
+        else if (!isAbort(error)) {
+          if (req.reusedSocket) attempts.failedOnReused++;
+          else attempts.failedOnFresh++;
+        }
+        reject(error);
+      };
+      const req = this.request({ ...this.requestOptions, agent, hostname, port, path, signal }, (res) => {
+        const retryAfter = res.headers['retry-after'];
+        drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes, retryAfter }), fail);
+      });
+      req.once('error', fail);
+      // node:http only emits 'timeout'; ending the request is the caller's job.
+      req.once('timeout', () => req.destroy(new PoolbenchError('socket idle timeout', { code: 'ETIMEDOUT' })));
+      req.end(this.body);
+      if (stop) this.cancellableWhileQueued(req, stop, () => fail(cancelledBeforeSending()));
+    });
+  }
+
+  /** Requests queued in the agents for a free socket, over every origin. */
+  readonly waiting = (): number => this.agents.items.reduce((sum, agent) => sum + Object.values(agent.requests).reduce((n, queue) => n + (queue?.length ?? 0), 0), 0);
+
+  readonly attempts = (): AttemptCounts => ({ ...this.attemptCounts });
+
+  async close(): Promise<void> {
+    for (const agent of this.agents.items) agent.destroy();
+  }
+
+  private cancellableWhileQueued(req: http.ClientRequest, stop: AbortSignal, fail: () => void): void {
+    this.queued.set(req, {
+      stop,
+      cancel: () => {
+        req.destroy();
+        fail();
+      },
+    });
+    // A request sent after the stop (a retry) is cancelled at once if it has to wait.
+    if (stop.aborted) this.cancelQueued(stop, req);
+    else onceStopped(stop, this.queued, () => this.cancelQueued(stop));
+  }
 
   /**
    * Takes off the agents' queues every request `stop` belongs to (or `only` that one) and cancels
    * it. Node emits nothing for a request destroyed before it has a socket, so `cancel` settles it.
    */
-  function cancelQueued(stop: AbortSignal, only?: http.ClientRequest): void {
-    for (const agent of agents) {
+  private cancelQueued(stop: AbortSignal, only?: http.ClientRequest): void {
+    for (const agent of this.agents.items) {
       const queues = agent.requests as Record<string, http.ClientRequest[] | undefined>;
       for (const [name, queue] of Object.entries(queues)) {
         if (!queue) continue;
-        const cancelled = queue.filter((req) => (only === undefined || req === only) && queued.get(req)?.stop === stop);
+        const cancelled = queue.filter((req) => (only === undefined || req === only) && this.queued.get(req)?.stop === stop);
         if (cancelled.length === 0) continue;
         const gone = new Set(cancelled);
         queue.splice(0, queue.length, ...queue.filter((req) => !gone.has(req)));
         // As the agent does: an empty queue is deleted, never left (it reads a present key as a waiting request).
         if (queue.length === 0) delete queues[name];
-        for (const req of cancelled) queued.get(req)!.cancel();
+        for (const req of cancelled) this.queued.get(req)!.cancel();
       }
     }
   }
+}
 
-  const requestOptions: http.RequestOptions = {
-    protocol: url.protocol,
-    method,
-    headers,
-    timeout: variant.timeout,
+/** Counts the agent's connections by wrapping its createConnection, which Node calls once per new socket. */
+function countingConnections(agent: http.Agent, counter: ConnectionCounter, isHttps: boolean): http.Agent {
+  // createConnection is public API but missing from the Agent type in @types/node.
+  const agentWithConnect = agent as unknown as {
+    createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
   };
-
-  return {
-    library: `node:${isHttps ? 'https' : 'http'} ${process.version}`,
-    send(path, signal, stop) {
-      const { hostname, port } = hosts[nextHost++ % hosts.length];
-      const agent = agents[nextAgent++ % agents.length];
-      attempts.attempts++;
-      return new Promise((resolve, reject) => {
-        const fail = (error: unknown) => {
-          // A cancelled request never reached the wire: no attempt, no failure.
-          if (isCancelled(error)) attempts.attempts--;
-          else if (!isAbort(error)) {
-            if (req.reusedSocket) attempts.failedOnReused++;
-            else attempts.failedOnFresh++;
-          }
-          reject(error);
-        };
-        const req = request({ ...requestOptions, agent, hostname, port, path, signal }, (res) => {
-          const retryAfter = res.headers['retry-after'];
-          drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes, retryAfter }), fail);
-        });
-        req.once('error', fail);
-        // node:http only emits 'timeout'; ending the request is the caller's job.
-        req.once('timeout', () =>
-          req.destroy(new PoolbenchError('socket idle timeout', { code: 'ETIMEDOUT' })),
-        );
-        req.end(body);
-        if (stop) {
-          queued.set(req, {
-            stop,
-            cancel: () => {
-              req.destroy();
-              fail(cancelledBeforeSending());
-            },
-          });
-          // A request sent after the stop (a retry) is cancelled at once if it has to wait.
-          if (stop.aborted) cancelQueued(stop, req);
-          else onceStopped(stop, queued, () => cancelQueued(stop));
-        }
-      });
-    },
-    connections: () => ({ ...counts }),
-    // Requests queued in the agents for a free socket, over every origin.
-    waiting: () => agents.reduce((sum, agent) => sum + Object.values(agent.requests).reduce((n, queue) => n + (queue?.length ?? 0), 0), 0),
-    attempts: () => ({ ...attempts }),
-    async close() {
-      for (const agent of agents) agent.destroy();
-    },
+  const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
+  agentWithConnect.createConnection = (options, callback) => {
+    const socket = originalCreateConnection(options, callback);
+    counter.follow(socket, isHttps ? 'secureConnect' : 'connect');
+    return socket;
   };
-};
+  return agent;
+}

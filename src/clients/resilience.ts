@@ -6,24 +6,22 @@
  * back at the same instant.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RetryConfig, Variant } from '../scenario/schema.js';
+import type { RetryConfig } from '../scenario/schema.js';
 import { classifyError } from '../metrics/error-class.js';
 import { PoolbenchError } from '../errors.js';
-import type { ClientAdapter, Response } from './types.js';
+import type { RequestClient, RequestVariant, Response } from './types.js';
 
-type Send = ClientAdapter['send'];
+type Send = RequestClient['send'];
 
 /** Methods a client may send twice without changing the outcome (RFC 9110 §9.2.2), as undici's list. */
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
-/** The adapter with the variant's deadline and (for clients without their own) retries around `send`. */
-export function withResilience(adapter: ClientAdapter, variant: Variant, method: string): ClientAdapter {
-  // autocannon drives its own sockets; its variants have no retry or deadline to apply.
-  if (variant.client === 'autocannon') return adapter;
-  let send = adapter.send;
-  if (variant.retry && variant.client !== 'undici' && IDEMPOTENT_METHODS.has(method)) send = withRetries(send, variant.retry);
-  if (variant.requestTimeout !== undefined) send = withDeadline(send, variant.requestTimeout);
-  return send === adapter.send ? adapter : { ...adapter, send };
+/** `send` with the variant's deadline and (for clients without their own) retries around it. */
+export function withResilience(send: Send, variant: RequestVariant, method: string): Send {
+  let resilient = send;
+  if (variant.retry && variant.client !== 'undici' && IDEMPOTENT_METHODS.has(method)) resilient = withRetries(resilient, variant.retry);
+  if (variant.requestTimeout !== undefined) resilient = withDeadline(resilient, variant.requestTimeout);
+  return resilient;
 }
 
 export function withRetries(send: Send, retry: RetryConfig): Send {

@@ -1,31 +1,37 @@
 /**
- * One interface for every client kind poolbench drives. An adapter owns one configured client
- * (a pool, an agent) for the life of one variant and sends the scenario's request through it.
+ * The client kinds as the runner sees them. Two shapes, after k6's outputs: a minimal interface
+ * each kind must have, and capabilities a kind offers only when it can (poolState, waiting,
+ * http2, attempts — absent means "cannot tell", and reports leave the figure out).
+ *
+ * - A RequestClient (undici, node-http, node-http2, fetch) sends one request when asked; a load
+ *   model (closed, open) decides when.
+ * - A LoadEngine (autocannon; the worker threads of `load.workers` > 1) drives the whole
+ *   measured window itself and only reports what happened.
+ *
+ * Runner-facing API:
+ *
+ *   const client = load.workers > 1
+ *     ? createWorkerEngine(scenario, variant, target, () => recorder)        // load/workers.ts
+ *     : createClient(variant, target, (connectMs) => recorder.recordConnect(connectMs)); // clients/index.ts
+ *   const outcome = await driveLoad(client, load, {                         // load/index.ts
+ *     ...window,                                                             // WindowOptions (load/types.ts)
+ *     send: (c, signal, stop) => c.send(path, signal, stop),                 // used for request clients only
+ *   });
+ *   client.library; client.connections(); client.poolState?.(); client.waiting?.(); client.http2?.(); client.attempts?.();
+ *   client.kind === 'engine'   // the engine sent the requests: no in-flight gauge, no per-route timing
+ *   await client.close();
+ *
+ * Every kind spreads its requests (autocannon: its connections) over `target.origins`, the
+ * instances of `upstream.instances` (see request-client.ts and round-robin.ts).
  */
-import type { RequestConfig, Variant } from '../scenario/schema.js';
-import type { LoadOptions, LoadOutcome } from '../load/window.js';
 import type { AttemptCounts } from './attempts.js';
-import type { TlsMaterial } from '../scenario/target-tls.js';
+import type { LoadOutcome, Response, WindowOptions } from '../load/types.js';
+import type { Variant, AutocannonVariant } from '../scenario/schema.js';
 
-/**
- * Where requests go. The TLS settings (TlsMaterial: `ca` — the bundled upstream's test CA or the
- * target's —, `serverName`, `cert` and `key` for mutual TLS, `insecure`) apply to https origins;
- * every client honours them or is refused before the run (scenario/load.ts, fetch.ts).
- */
-export interface Target extends TlsMaterial {
-  /** Origin only, e.g. `http://127.0.0.1:39211`. */
-  origin: string;
-  /** Several instances of the same service (`upstream.instances`): requests are spread over them. Includes `origin`. */
-  origins?: string[];
-  request: RequestConfig;
-}
+export type { Response } from '../load/types.js';
 
-export interface Response {
-  status: number;
-  bytes: number;
-  /** The `Retry-After` header of an error response, for retry loops. */
-  retryAfter?: string;
-}
+/** The variants of the kinds that send one request at a time: every kind but autocannon. */
+export type RequestVariant = Exclude<Variant, AutocannonVariant>;
 
 /** Called for every connection the client opens, with the time it took (TCP + TLS), in ms. */
 export type ConnectListener = (connectMs: number) => void;
@@ -56,21 +62,13 @@ export interface ClientHttp2Counts {
   peakStreamsPerSession: number;
 }
 
-export interface ClientAdapter {
+/**
+ * What every client kind has, and the capabilities some offer. The read-outs may be handed
+ * around unbound (the runner gives `waiting` to its sampler): implementations bind them.
+ */
+interface ClientCommon {
   /** Library and version, e.g. `undici 7.30.2`, for the report. */
   readonly library: string;
-  /**
-   * Sends the scenario's request to `path` (method, headers and body come from the target)
-   * and reads the whole body. Rejects on a transport error. `signal` aborts the request wherever
-   * it is; once `stop` aborts, a request still waiting in the client for a connection is
-   * cancelled there (clients/cancel.ts) and opens none.
-   */
-  send(path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response>;
-  /**
-   * Engines that generate their own load (autocannon) drive the measured window themselves
-   * instead of being called once per request by a load model.
-   */
-  drive?(options: LoadOptions): Promise<LoadOutcome>;
   connections(): ClientConnectionCounts;
   /** Absent for clients that do not expose their pool (node:http, fetch). */
   poolState?(): PoolState;
@@ -87,4 +85,21 @@ export interface ClientAdapter {
   close(): Promise<void>;
 }
 
-export type ClientFactory<V extends Variant = Variant> = (variant: V, target: Target, onConnect: ConnectListener) => ClientAdapter;
+export interface RequestClient extends ClientCommon {
+  readonly kind: 'requests';
+  /**
+   * Sends the scenario's request to `path` (method, headers and body come from the target)
+   * and reads the whole body. Rejects on a transport error. `signal` aborts the request wherever
+   * it is; once `stop` aborts, a request still waiting in the client for a connection is
+   * cancelled there (clients/cancel.ts) and opens none.
+   */
+  send(path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response>;
+}
+
+export interface LoadEngine extends ClientCommon {
+  readonly kind: 'engine';
+  /** Drives the measured window itself, reporting every response and failure through `options`. */
+  drive(options: WindowOptions): Promise<LoadOutcome>;
+}
+
+export type Client = RequestClient | LoadEngine;

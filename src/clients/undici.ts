@@ -12,16 +12,90 @@ import { EventEmitter } from 'node:events';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
-import type { ClientAdapter, ClientFactory, ClientConnectionCounts } from './types.js';
+import type { ConnectListener, PoolState, Response } from './types.js';
+import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { trackUndiciAttempts } from './attempts.js';
 import { undiciVersion } from '../package-info.js';
 import { cancelledBeforeSending } from './cancel.js';
 import { UndiciCancellation } from './undici-cancel.js';
 import { tlsOptions } from './tls.js';
+import { ConnectionCounter } from './connection-counter.js';
+import { RequestClientBase } from './request-client.js';
 
-export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target, onConnect) => {
-  const counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
+/** The lanes are the variant's `pools` (each behind its RetryAgent when it retries). */
+export class UndiciClient extends RequestClientBase<Dispatcher> {
+  readonly library = `undici ${undiciVersion}`;
+  private readonly pools: Pool[];
+  private readonly dispatchers: Dispatcher[];
+  private readonly cancellation: UndiciCancellation;
+  private readonly request: Target['request'];
+  private readonly attemptTracker = trackUndiciAttempts();
+  readonly attempts = this.attemptTracker.counts;
+  /**
+   * undici's Pool refuses a request it finds invalid (a header value with CR/LF, `expect`, …) only
+   * after taking a connection slot for it, which it never gives back: a few refusals wedge the
+   * pool, and later requests wait for ever, deaf to their abort. The request options are the same
+   * for every request of a run, so a refusal is made here once and for all: headers are checked
+   * up front (node:http's rules are undici's), and after any other refusal the rest get it at once.
+   */
+  private refused: unknown;
+
+  constructor(private readonly variant: UndiciVariant, target: Target, onConnect: ConnectListener) {
+    const counter = new ConnectionCounter(onConnect);
+    const cancellation = new UndiciCancellation();
+    const pools = createPools(variant, target, counter, cancellation);
+    // When retries run out on a status, undici fails the request with UND_ERR_REQ_RETRY. (throwOnError: false
+    // would return the response instead, but trips an assertion in undici 7.30's parser when the retried
+    // response closes the connection.)
+    const dispatchers = pools.map((pool) => (variant.retry ? new RetryAgent(pool, { ...variant.retry }) : pool));
+    super(variant, target.request.method, dispatchers, counter);
+    this.pools = pools;
+    this.dispatchers = dispatchers;
+    this.cancellation = cancellation;
+    this.request = target.request;
+    this.refused = invalidHeader(target.request.headers);
+  }
+
+  protected async sendOn(dispatcher: Dispatcher, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response> {
+    if (this.refused !== undefined) throw this.refused;
+    const { method, headers, body } = this.request;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.cancellation.send(stop, (extra) => dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: this.variant.blocking, ...extra }));
+    } catch (error) {
+      if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError) this.refused = error;
+      throw error;
+    }
+    return { status: response.statusCode, bytes: await drainBody(response.body) };
+  }
+
+  readonly poolState = (): PoolState => ({
+    connected: this.sumStats((s) => s.connected),
+    free: this.sumStats((s) => s.free),
+    pending: this.sumStats((s) => s.pending),
+    queued: this.sumStats((s) => s.queued),
+    running: this.sumStats((s) => s.running),
+  });
+
+  /** Pool-wide queue plus each connection's requests not yet written to its socket. */
+  readonly waiting = (): number => this.sumStats((s) => s.pending);
+
+  async close(): Promise<void> {
+    this.attemptTracker.close();
+    await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.destroy()));
+  }
+
+  private sumStats(pick: (stats: Pool['stats']) => number): number {
+    return this.pools.reduce((sum, pool) => sum + pick(pool.stats), 0);
+  }
+}
+
+/**
+ * `pools` independent pools, one counting connector for all of them: a Pool, or a BalancedPool
+ * over the instances (undici's own spreader, which steers away from an instance that fails).
+ */
+function createPools(variant: UndiciVariant, target: Target, counter: ConnectionCounter, cancellation: UndiciCancellation): Pool[] {
   const allowH2 = variant.protocol === 'h2';
   const connectorOptions: buildConnector.BuildOptions & { useH2c?: boolean } = {
     ...tlsOptions(target),
@@ -31,24 +105,15 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     useH2c: allowH2 && target.origin.startsWith('http:'),
   };
   const baseConnector = buildConnector(connectorOptions);
-  const cancellation = new UndiciCancellation();
   const countingConnector: buildConnector.connector = (options, callback) => {
     if (!cancellation.mayConnect()) return (callback as (e: Error, s: null) => void)(cancelledBeforeSending(), null);
     const startedAt = performance.now();
     baseConnector(options, (error, socket) => {
-      if (error || !socket) {
-        counts.failed += 1;
-      } else {
-        counts.opened += 1;
-        onConnect(performance.now() - startedAt);
-        socket.once('close', () => {
-          counts.closed += 1;
-        });
-      }
+      if (error || !socket) counter.failed();
+      else counter.connected(socket, startedAt);
       (callback as (e: Error | null, s: typeof socket) => void)(error, socket);
     });
   };
-
   const poolOptions: Pool.Options = {
     connect: countingConnector,
     factory: cancellation.factory,
@@ -62,63 +127,13 @@ export const createUndiciClient: ClientFactory<UndiciVariant> = (variant, target
     allowH2,
     maxConcurrentStreams: variant.maxConcurrentStreams,
   };
-  const origins = target.origins ?? [target.origin];
-  // `pools` independent pools, one connector (and so one count) for all of them.
-  const pools = Array.from({ length: variant.pools ?? 1 }, () =>
-    origins.length > 1
-      ? new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) })
-      : new Pool(target.origin, poolOptions));
+  const origins = originsOf(target);
   // BalancedPool has the same `stats` as Pool at run time (both are undici PoolBase); its types omit it.
-  const sumStats = (pick: (stats: Pool['stats']) => number) => pools.reduce((sum, pool) => sum + pick((pool as Pool).stats), 0);
-  // When retries run out on a status, undici fails the request with UND_ERR_REQ_RETRY. (throwOnError: false
-  // would return the response instead, but trips an assertion in undici 7.30's parser when the retried
-  // response closes the connection.)
-  const dispatchers: Dispatcher[] = pools.map((pool) => (variant.retry ? new RetryAgent(pool, { ...variant.retry }) : pool));
-  let nextDispatcher = 0;
-  const attempts = trackUndiciAttempts();
-
-  const { method, headers, body } = target.request;
-  // undici's Pool refuses a request it finds invalid (a header value with CR/LF, `expect`, …) only
-  // after taking a connection slot for it, which it never gives back: a few refusals wedge the
-  // pool, and later requests wait for ever, deaf to their abort. The request options are the same
-  // for every request of a run, so a refusal is made here once and for all: headers are checked
-  // up front (node:http's rules are undici's), and after any other refusal the rest get it at once.
-  let refused: unknown = invalidHeader(headers);
-  const adapter: ClientAdapter = {
-    library: `undici ${undiciVersion}`,
-    async send(path, signal, stop) {
-      if (refused !== undefined) throw refused;
-      const dispatcher = dispatchers[nextDispatcher];
-      nextDispatcher = (nextDispatcher + 1) % dispatchers.length;
-      let response: Dispatcher.ResponseData;
-      try {
-        response = await cancellation.send(stop, (extra) => dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: variant.blocking, ...extra }));
-      } catch (error) {
-        if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError) refused = error;
-        throw error;
-      }
-      return { status: response.statusCode, bytes: await drainBody(response.body) };
-    },
-    connections: () => ({ ...counts }),
-    attempts: attempts.counts,
-    poolState() {
-      return {
-        connected: sumStats((s) => s.connected),
-        free: sumStats((s) => s.free),
-        pending: sumStats((s) => s.pending),
-        queued: sumStats((s) => s.queued),
-        running: sumStats((s) => s.running),
-      };
-    },
-    // Pool-wide queue plus each connection's requests not yet written to its socket.
-    waiting: () => sumStats((s) => s.pending),
-    async close() {
-      attempts.close();
-      await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()));
-    },
-  };
-  return adapter;
-};
+  return Array.from({ length: variant.pools ?? 1 }, () =>
+    origins.length > 1
+      ? (new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) }) as unknown as Pool)
+      : new Pool(target.origin, poolOptions));
+}
 
 /** The error undici would refuse `headers` with, if any. */
 function invalidHeader(headers: Record<string, string>): Error | undefined {

@@ -4,7 +4,8 @@
  * workers follows the ramp. Stops by itself on the request budget, the duration, or the abort
  * signal — whichever comes first (see window.ts for what happens to requests in flight).
  */
-import { LoadWindow, type LoadOptions, type LoadOutcome } from './window.js';
+import { LoadWindow } from './window.js';
+import type { LoadOptions, LoadOutcome } from './types.js';
 import type { Ramp } from './ramp.js';
 
 export interface ClosedLoadOptions extends LoadOptions {

@@ -11,8 +11,7 @@
  * other error class turns the watch off for the rest of the window.
  */
 import { classifyError } from '../metrics/error-class.js';
-import type { Response } from '../clients/types.js';
-import type { LoadOptions } from './window.js';
+import type { Response, StoppedEarly, WindowOptions } from './types.js';
 
 export const EARLY_STOP_AFTER_MS = 2000;
 export const EARLY_STOP_MIN_FAILURES = 10;
@@ -20,11 +19,6 @@ export const EARLY_STOP_MIN_FAILURES = 10;
 export const IMMEDIATE_FAILURE_MS = 100;
 /** The share of failures that must be immediate. */
 const IMMEDIATE_SHARE = 0.9;
-
-/** Why a variant's load stopped before its duration or request budget. */
-export interface StoppedEarly {
-  reason: string;
-}
 
 export class EarlyStopWatch {
   private readonly stopper = new AbortController();
@@ -44,7 +38,7 @@ export class EarlyStopWatch {
   constructor(private readonly origin: string) {}
 
   /** `options` seen through the watch: it hears every response and failure, and can stop the load. */
-  watch(options: LoadOptions): LoadOptions {
+  watch<O extends WindowOptions>(options: O): O {
     const { onResponse, onFailure } = options;
     return {
       ...options,

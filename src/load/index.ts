@@ -2,14 +2,19 @@
  * Load model -> implementation: the runner asks for a scenario's load and gets its outcome,
  * whichever model the scenario chose (`load.model`, closed by default).
  */
-import type { ClientAdapter } from '../clients/types.js';
+import type { Client, RequestClient } from '../clients/types.js';
 import type { LoadConfig } from '../scenario/schema.js';
 import { createLatencySampler } from '../upstream/latency.js';
 import { runClosedLoad } from './closed.js';
 import { runOpenLoad } from './open.js';
 import { Ramp } from './ramp.js';
 import { EarlyStopWatch } from './early-stop.js';
-import type { LoadOptions, LoadOutcome } from './window.js';
+import type { LoadOptions, LoadOutcome, Response, WindowOptions } from './types.js';
+
+/** The window, and how one request goes through a request client (engines send their own). */
+export interface DriveOptions extends WindowOptions {
+  send(client: RequestClient, signal: AbortSignal, stop: AbortSignal): Promise<Response>;
+}
 
 /** The level (rate or concurrency) a load follows over the measured window. */
 export function rampOf(load: LoadConfig): Ramp {
@@ -30,16 +35,18 @@ export function runLoad(load: LoadConfig, options: LoadOptions): Promise<LoadOut
 }
 
 /**
- * Runs the measured window: the client's own engine when it has one (autocannon, worker threads),
- * else the load model; with `options.earlyStop`, watched for a variant that only fails at once.
+ * Runs the measured window: an engine drives it itself (autocannon, worker threads); a request
+ * client is driven by the load model; with `options.earlyStop`, watched for a variant that only
+ * fails at once.
  */
-export async function driveLoad(client: Pick<ClientAdapter, 'drive'>, load: LoadConfig, options: LoadOptions): Promise<LoadOutcome> {
+export async function driveLoad(client: Client, load: LoadConfig, options: DriveOptions): Promise<LoadOutcome> {
   const watch = options.earlyStop && new EarlyStopWatch(options.earlyStop.origin);
   const watched = watch ? watch.watch(options) : options;
-  const outcome = await (client.drive?.(watched) ?? runLoad(load, watched));
+  const outcome = await (client.kind === 'engine'
+    ? client.drive(watched)
+    : runLoad(load, { ...watched, send: (signal, stop) => options.send(client, signal, stop) }));
   // Worker threads watch their own share and say so in their outcome.
   const stoppedEarly = watch?.verdict ?? outcome.stoppedEarly;
   return stoppedEarly ? { ...outcome, stoppedEarly } : outcome;
 }
 
-export type { LoadOptions, LoadOutcome } from './window.js';

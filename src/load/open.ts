@@ -9,7 +9,8 @@
  * wait counts in their (corrected) latency. No queue is kept — the next request's intended time
  * is computed from its index — so waiting costs nothing per request.
  */
-import { LoadWindow, type LoadOptions, type LoadOutcome } from './window.js';
+import { LoadWindow } from './window.js';
+import type { LoadOptions, LoadOutcome } from './types.js';
 import type { Ramp } from './ramp.js';
 
 export interface OpenLoadOptions extends LoadOptions {

@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LoadConfig } from '../scenario/schema.js';
 import type { Ramp } from './ramp.js';
-import type { LoadOutcome } from './window.js';
+import type { LoadOutcome } from './types.js';
 
 /** The loop-delay monitor's sampling interval; its figures include it, so it is subtracted. */
 const RESOLUTION_MS = 10;

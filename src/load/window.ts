@@ -10,52 +10,11 @@
  */
 import { setMaxListeners } from 'node:events';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { Response } from '../clients/types.js';
-import type { StoppedEarly } from './early-stop.js';
 import { isCancelled } from '../clients/cancel.js';
-
-/** What every load model is given. */
-export interface LoadOptions {
-  durationMs?: number;
-  requests?: number;
-  /** Stop sending (Ctrl-C, upstream crash). */
-  signal: AbortSignal;
-  /** How long in-flight requests may take to finish once the loop stops. */
-  graceMs: number;
-  /** `signal` aborts at the end of the grace period; `stop` when sending stops (see ClientAdapter.send). */
-  send(signal: AbortSignal, stop: AbortSignal): Promise<Response>;
-  /**
-   * A response arrived. `latencyMs` counts from the request's intended start (the open model's
-   * schedule) or from its send (the closed model); `uncorrectedMs`, from its actual send, is
-   * given only by models where the two differ.
-   */
-  onResponse(latencyMs: number, response: Response, uncorrectedMs?: number): void;
-  /** A request failed; the times are counted as for `onResponse`. */
-  onFailure(error: unknown, latencyMs: number, uncorrectedMs?: number): void;
-  /** Warm-up: hold the level the measured window starts from (see load/index.ts). */
-  warmup?: boolean;
-  /** Told when each request starts and settles, with the times the window already took. */
-  inFlight?: { enter(now: number): void; leave(now: number): void };
-  /** Stop early when every request fails at once, the same way (see early-stop.ts); `origin` is the target's, for the explanation. */
-  earlyStop?: { origin: string };
-}
+import type { LoadOptions, LoadOutcome, Response } from './types.js';
 
 /** How long past the grace period a request that ignores its abort is waited for. */
 const ABANDON_SLACK_MS = 1000;
-
-export interface LoadOutcome {
-  /** From the first request sent to the last one settled. */
-  elapsedMs: number;
-  sent: number;
-  /** In flight when the loop stopped and aborted after the grace period. */
-  unfinished: number;
-  /** Still waiting in the client for a connection when the loop stopped: cancelled, never written. */
-  cancelled: number;
-  /** Open model: requests the schedule asked for before the stop; `sent` falls short when the generator fell behind. */
-  intended?: number;
-  /** Set when the load stopped because every request failed at once (early-stop.ts). */
-  stoppedEarly?: StoppedEarly;
-}
 
 export class LoadWindow {
   /** Aborted when sending must stop; sleeps and schedules listen to it. */

@@ -4,11 +4,10 @@
  * when a run ends — then starts a fresh recorder, so each message holds only what is new.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createClient } from '../clients/index.js';
+import { createClient, type RequestClient } from '../clients/index.js';
 import { VariantRecorder } from '../metrics/recorder.js';
 import { driveLoad } from './index.js';
 import { FLUSH_MS, type FromWorker, type ToWorker, type WorkerData } from './workers.js';
-
 
 const { variant, target, load } = workerData as WorkerData;
 const port = parentPort!;
@@ -31,7 +30,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     requests: message.requests,
     warmup: message.warmup,
     earlyStop: message.earlyStop,
-    send: (signal: AbortSignal, stop: AbortSignal) => client.send(target.request.path, signal, stop),
+    send: (requests: RequestClient, signal: AbortSignal, stop: AbortSignal) => requests.send(target.request.path, signal, stop),
     onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
     onFailure: (error: unknown) => recorder.recordFailure(error),
   };

@@ -2,7 +2,7 @@
  * `load.workers` > 1: the generator runs on several worker threads, each with its own client
  * (pool) for the variant and its own share of the load — the closed model's concurrency, the
  * open model's rate, the request budget — against the same target. To the runner the threads
- * are one engine that drives its own load (`ClientAdapter.drive`, as autocannon does): each
+ * are one engine that drives its own load (a LoadEngine, as autocannon is): each
  * thread records into its own recorder and sends what it recorded every FLUSH_MS; the figures
  * are added losslessly into the runner's recorder (HDR histograms add bucket by bucket), so the
  * per-second time series, progress and the final figures are the merged ones.
@@ -13,11 +13,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { LoadConfig, Variant } from '../scenario/schema.js';
-import type { ClientAdapter, ClientConnectionCounts, Target } from '../clients/types.js';
+import type { ClientConnectionCounts, LoadEngine } from '../clients/types.js';
+import type { Target } from '../clients/target.js';
+import { sumCounts } from '../clients/connection-counter.js';
 import type { RecordedFigures, VariantRecorder } from '../metrics/recorder.js';
-import { PoolbenchError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
-import type { LoadOptions, LoadOutcome } from './window.js';
+import type { LoadOutcome, WindowOptions } from './types.js';
 
 /** How often a thread sends what it recorded: well under the time series' one second. */
 export const FLUSH_MS = 200;
@@ -31,7 +31,7 @@ export interface WorkerData {
   load: LoadConfig;
 }
 
-export type ToWorker = { type: 'run'; durationMs?: number; requests?: number; warmup?: boolean; graceMs: number; earlyStop?: LoadOptions['earlyStop'] } | { type: 'stop' } | { type: 'close' };
+export type ToWorker = { type: 'run'; durationMs?: number; requests?: number; warmup?: boolean; graceMs: number; earlyStop?: WindowOptions['earlyStop'] } | { type: 'stop' } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; library: string }
@@ -58,66 +58,83 @@ export function loadShare(load: LoadConfig, threads: number, index: number): Loa
 }
 
 /**
- * The variant's client, run on `load.workers` threads (the run plan has refused routes and timed faults with them); `recorder()` is the runner's
+ * The variant's client, run on `load.workers` threads (the run plan refuses routes and timed faults with them); `recorder()` is the runner's
  * current recorder (it starts a new one after the warm-up).
  */
-export function createWorkerClient(load: LoadConfig, variant: Variant, target: Target, recorder: () => VariantRecorder): ClientAdapter {
-  const threads = Array.from({ length: load.workers }, (_, index) => {
-    const workerData: WorkerData = { variant, target, load: loadShare(load, load.workers, index) };
-    return new Worker(WORKER_ENTRY, { workerData });
-  });
-  const exited = threads.map((thread) => new Promise<void>((resolve) => thread.once('exit', () => resolve())));
-  const connections = threads.map((): ClientConnectionCounts => ({ opened: 0, closed: 0, failed: 0 }));
-  const failed = new Promise<never>((_, reject) => {
-    for (const thread of threads) thread.once('error', reject);
-  });
-  failed.catch(() => {}); // surfaces through `drive`
-  let library: string = variant.client;
-  threads[0].once('message', (message: FromWorker) => {
-    if (message.type === 'ready') library = message.library;
-  });
+export function createWorkerEngine(load: LoadConfig, variant: Variant, target: Target, recorder: () => VariantRecorder): LoadEngine {
+  return new WorkerThreadsEngine(load, variant, target, recorder);
+}
 
-  return {
-    get library() {
-      return library;
-    },
-    send() {
-      return Promise.reject(new PoolbenchError('with load.workers > 1 the worker threads drive the load', { code: 'POOLBENCH_ENGINE', exitCode: ExitCode.RunError }));
-    },
-    async drive(options: LoadOptions): Promise<LoadOutcome> {
-      const stop = () => threads.forEach((thread) => thread.postMessage({ type: 'stop' } satisfies ToWorker));
-      options.signal.addEventListener('abort', stop, { once: true });
-      try {
-        const outcomes = await Promise.race([failed, Promise.all(threads.map((thread, index) => runThread(thread, index, options)))]);
-        if (options.signal.aborted) stop();
-        return mergeOutcomes(outcomes);
-      } finally {
-        options.signal.removeEventListener('abort', stop);
-      }
-    },
-    connections: () => connections.reduce((sum, c) => ({ opened: sum.opened + c.opened, closed: sum.closed + c.closed, failed: sum.failed + c.failed })),
-    async close() {
-      for (const thread of threads) thread.postMessage({ type: 'close' } satisfies ToWorker);
-      // Each thread closes its client and exits; one that hangs is ended after the grace period.
-      const forced = setTimeout(() => threads.forEach((thread) => void thread.terminate()), CLOSE_GRACE_MS);
-      await Promise.all(exited);
-      clearTimeout(forced);
-    },
-  };
+class WorkerThreadsEngine implements LoadEngine {
+  readonly kind = 'engine';
+  private readonly threads: Worker[];
+  private readonly exited: Promise<void>[];
+  /** Each thread's connection counts, as it last sent them. */
+  private readonly connectionsByThread: ClientConnectionCounts[];
+  /** Rejects when a thread fails: surfaces through `drive`. */
+  private readonly failed: Promise<never>;
+  private libraryName: string;
 
-  function runThread(thread: Worker, index: number, options: LoadOptions): Promise<LoadOutcome> {
+  constructor(load: LoadConfig, variant: Variant, target: Target, private readonly recorder: () => VariantRecorder) {
+    this.threads = Array.from({ length: load.workers }, (_, index) => {
+      const workerData: WorkerData = { variant, target, load: loadShare(load, load.workers, index) };
+      return new Worker(WORKER_ENTRY, { workerData });
+    });
+    this.exited = this.threads.map((thread) => new Promise<void>((resolve) => thread.once('exit', () => resolve())));
+    this.connectionsByThread = this.threads.map((): ClientConnectionCounts => ({ opened: 0, closed: 0, failed: 0 }));
+    this.failed = new Promise<never>((_, reject) => {
+      for (const thread of this.threads) thread.once('error', reject);
+    });
+    this.failed.catch(() => {});
+    this.libraryName = variant.client;
+    this.threads[0].once('message', (message: FromWorker) => {
+      if (message.type === 'ready') this.libraryName = message.library;
+    });
+  }
+
+  get library(): string {
+    return this.libraryName;
+  }
+
+  async drive(options: WindowOptions): Promise<LoadOutcome> {
+    const stop = () => this.post({ type: 'stop' });
+    options.signal.addEventListener('abort', stop, { once: true });
+    try {
+      const outcomes = await Promise.race([this.failed, Promise.all(this.threads.map((thread, index) => this.runThread(thread, index, options)))]);
+      if (options.signal.aborted) stop();
+      return mergeOutcomes(outcomes);
+    } finally {
+      options.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  readonly connections = (): ClientConnectionCounts => sumCounts(this.connectionsByThread);
+
+  async close(): Promise<void> {
+    this.post({ type: 'close' });
+    // Each thread closes its client and exits; one that hangs is ended after the grace period.
+    const forced = setTimeout(() => this.threads.forEach((thread) => void thread.terminate()), CLOSE_GRACE_MS);
+    await Promise.all(this.exited);
+    clearTimeout(forced);
+  }
+
+  private post(message: ToWorker): void {
+    for (const thread of this.threads) thread.postMessage(message);
+  }
+
+  private runThread(thread: Worker, index: number, options: WindowOptions): Promise<LoadOutcome> {
     return new Promise((resolve) => {
       const onMessage = (message: FromWorker) => {
         if (message.type === 'recorded') {
-          recorder().add(message.figures);
-          connections[index] = message.connections;
+          this.recorder().add(message.figures);
+          this.connectionsByThread[index] = message.connections;
         } else if (message.type === 'done') {
           thread.off('message', onMessage);
           resolve(message.outcome);
         }
       };
       thread.on('message', onMessage);
-      const requests = options.requests === undefined ? undefined : splitWhole(options.requests, threads.length, index);
+      const requests = options.requests === undefined ? undefined : splitWhole(options.requests, this.threads.length, index);
       const { durationMs, warmup, graceMs, earlyStop } = options;
       thread.postMessage({ type: 'run', durationMs, requests, warmup, graceMs, earlyStop } satisfies ToWorker);
       if (options.signal.aborted) thread.postMessage({ type: 'stop' } satisfies ToWorker);

@@ -4,9 +4,9 @@
  */
 import type { Variant, LoadConfig } from '../scenario/schema.js';
 import type { VariantResult, WarmupFigures } from '../result.js';
-import type { ClientAdapter, ClientConnectionCounts, ClientHttp2Counts } from '../clients/types.js';
+import type { Client, ClientConnectionCounts, ClientHttp2Counts } from '../clients/types.js';
 import type { AttemptCounts } from '../clients/attempts.js';
-import type { LoadOutcome } from '../load/index.js';
+import type { LoadOutcome } from '../load/types.js';
 import type { Saturation } from '../load/self-check.js';
 import type { UpstreamCounters } from '../upstream/types.js';
 import type { VariantRecorder } from '../metrics/recorder.js';
@@ -26,7 +26,7 @@ export interface ClientSnapshot {
   attempts?: AttemptCounts;
 }
 
-export function clientSnapshot(client: Pick<ClientAdapter, 'connections' | 'http2' | 'attempts'>): ClientSnapshot {
+export function clientSnapshot(client: Pick<Client, 'connections' | 'http2' | 'attempts'>): ClientSnapshot {
   return { connections: client.connections(), http2: client.http2?.(), attempts: client.attempts?.() };
 }
 

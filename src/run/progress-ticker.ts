@@ -2,7 +2,7 @@
  * Once a second while a variant is measured: one point of the time series (the second's figures
  * and the generator's self-check) and a progress event with the figures so far.
  */
-import type { ClientAdapter } from '../clients/types.js';
+import type { Client } from '../clients/types.js';
 import type { SelfCheck } from '../load/self-check.js';
 import type { VariantRecorder } from '../metrics/recorder.js';
 import type { TimeSeriesPoint } from '../metrics/time-series.js';
@@ -14,7 +14,7 @@ const TICK_MS = 1000;
 export interface TickerSources {
   variant: Variant;
   emit: EmitRunEvent;
-  client: Pick<ClientAdapter, 'connections' | 'poolState'>;
+  client: Pick<Client, 'connections' | 'poolState'>;
   /** The current recorder (the runner starts a new one after the warm-up). */
   recorder: () => VariantRecorder;
   selfCheck: SelfCheck;

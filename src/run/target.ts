@@ -4,7 +4,7 @@
  * proxy then standing in for the upstream (its counters say what each fault did).
  */
 import { readFile } from 'node:fs/promises';
-import type { Target } from '../clients/types.js';
+import type { Target } from '../clients/target.js';
 import type { UpstreamGroup } from '../upstream/instances.js';
 import { startUpstreams } from '../upstream/instances.js';
 import { startFaultProxy } from '../proxy/start.js';

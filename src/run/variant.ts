@@ -7,9 +7,10 @@
  */
 import type { Variant } from '../scenario/schema.js';
 import type { VariantResult, WarmupFigures } from '../result.js';
-import { createClient, type ClientAdapter, type Target } from '../clients/index.js';
-import { createWorkerClient } from '../load/workers.js';
-import { driveLoad, rampOf, type LoadOptions, type LoadOutcome } from '../load/index.js';
+import { createClient, type Client, type RequestClient, type Target } from '../clients/index.js';
+import { createWorkerEngine } from '../load/workers.js';
+import { driveLoad, rampOf, type DriveOptions } from '../load/index.js';
+import type { LoadOutcome } from '../load/types.js';
 import { createRoutePicker } from '../load/routes.js';
 import { SelfCheck } from '../load/self-check.js';
 import { VariantRecorder } from '../metrics/recorder.js';
@@ -62,13 +63,13 @@ class VariantSession {
   private routeRecorder = new RouteLatencyRecorder();
   /** Losses inside the fault windows; set when measuring starts, as the windows count from then. */
   private faultRecorder: FaultWindowRecorder | undefined;
-  private readonly client: ClientAdapter;
+  private readonly client: Client;
   /** With upstream routes, each request goes to a path picked by weight, and is timed per path too. */
   private readonly pickRoute: (() => string) | undefined;
 
   constructor(private readonly context: VariantContext) {
     const { plan, variant, target } = context;
-    this.client = plan.load.workers > 1 ? createWorkerClient(plan.load, variant, target, () => this.recorder) : createClient(variant, target, (ms) => this.recorder.recordConnect(ms));
+    this.client = plan.load.workers > 1 ? createWorkerEngine(plan.load, variant, target, () => this.recorder) : createClient(variant, target, (ms) => this.recorder.recordConnect(ms));
     const routes = plan.upstream.kind === 'bundled' ? plan.upstream.config.routes : undefined;
     this.pickRoute = routes ? createRoutePicker(routes) : undefined;
   }
@@ -124,7 +125,7 @@ class VariantSession {
       timeSeries,
       process,
       // Engines that drive their own load (autocannon, worker threads) never pass through `send`.
-      inFlight: this.client.drive ? undefined : inFlight.summary(),
+      inFlight: this.client.kind === 'engine' ? undefined : inFlight.summary(),
       saturated: selfCheck.verdict(outcome),
       client: { before, after },
       upstream: upstreamCounters,
@@ -147,7 +148,7 @@ class VariantSession {
   /** One pass of load into the current recorders. */
   private drive(phase: Phase): Promise<LoadOutcome> {
     const { plan, signal, target } = this.context;
-    const options: LoadOptions = {
+    const options: DriveOptions = {
       signal,
       graceMs: GRACE_MS,
       ...phase,
@@ -166,13 +167,13 @@ class VariantSession {
     return driveLoad(this.client, plan.load, options);
   }
 
-  private sender(): LoadOptions['send'] {
-    const { client, pickRoute } = this;
-    if (!pickRoute) return (signal, stop) => client.send(this.context.target.request.path, signal, stop);
-    return async (signal, stop) => {
+  private sender(): DriveOptions['send'] {
+    const { pickRoute } = this;
+    if (!pickRoute) return (requests: RequestClient, signal, stop) => requests.send(this.context.target.request.path, signal, stop);
+    return async (requests: RequestClient, signal, stop) => {
       const path = pickRoute();
       const startedAt = performance.now();
-      const response = await client.send(path, signal, stop);
+      const response = await requests.send(path, signal, stop);
       this.routeRecorder.record(path, performance.now() - startedAt);
       return response;
     };

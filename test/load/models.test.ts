@@ -8,7 +8,7 @@ import { runScenario } from '../../src/runner.js';
 import { runOpenLoad } from '../../src/load/open.js';
 import { Ramp } from '../../src/load/ramp.js';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
-import { createClient, type ClientAdapter } from '../../src/clients/index.js';
+import { createClient, type RequestClient } from '../../src/clients/index.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import type { RunResult } from '../../src/result.js';
 import { readFile } from 'node:fs/promises';
@@ -47,7 +47,7 @@ variants: [{ name: open, client: undici, connections: 10 }]
 test('corrected latency is never below the uncorrected one, and shows the wait behind a full pool', async () => {
   const server: UpstreamServer = createUpstreamServer(upstreamConfig({ latency: '20ms' }));
   const port = await server.listen();
-  const client: ClientAdapter = createClient({ name: 'one', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', connections: 2 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } }, () => {});
+  const client: RequestClient = createClient({ name: 'one', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', connections: 2 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } }, () => {});
   try {
     const pairs: Array<[number, number]> = [];
     // 2 requests in flight at most, each 20 ms, but 200 started per second: later ones queue.

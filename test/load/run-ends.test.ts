@@ -13,8 +13,7 @@ import { runScenario } from '../../src/runner.js';
 import { renderTerminalSummary } from '../../src/report/terminal.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
-import { createClient, type ClientAdapter } from '../../src/clients/index.js';
-import type { Variant } from '../../src/scenario/schema.js';
+import { createClient, type RequestClient, type RequestVariant } from '../../src/clients/index.js';
 import { scenarioFromYaml } from '../helpers/scenario.js';
 import { freeClosedPort } from '../helpers/net.js';
 import { upstreamConfig } from '../upstream/helpers.js';
@@ -31,7 +30,7 @@ before(async () => {
 });
 after(() => server.close());
 
-function clientWithHeader(variant: Variant, headers: Record<string, string>): ClientAdapter {
+function clientWithHeader(variant: RequestVariant, headers: Record<string, string>): RequestClient {
   return createClient(variant, { origin, request: { method: 'GET', path: '/', headers } }, () => {});
 }
 
@@ -62,7 +61,7 @@ for (const variant of [
   { name: 'undici', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', connections: 4 },
   { name: 'node-http', client: 'node-http', keepAlive: true },
   { name: 'fetch', client: 'fetch', keepAlive: true },
-] as Variant[]) {
+] as RequestVariant[]) {
   test(`closed model, ${variant.client}: requests refused before sending end by the duration, the loop keeps turning, memory stays flat`, { timeout: 60_000 }, async () => {
     const client = clientWithHeader(variant, { 'x-bad': INJECTION });
     let failures = 0;

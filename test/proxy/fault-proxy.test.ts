@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient, type ClientAdapter } from '../../src/clients/index.js';
+import { createClient, type RequestClient } from '../../src/clients/index.js';
 import { classifyError } from '../../src/metrics/error-class.js';
 import { FaultSchema } from '../../src/scenario/schema.js';
 import { createFaultProxy, type FaultProxy } from '../../src/proxy/fault-proxy.js';
@@ -18,7 +18,7 @@ describe('fault proxy in front of a plain node:http server', { timeout: 60_000 }
   let origin: http.Server;
   let originPort: number;
   let proxy: FaultProxy | undefined;
-  let client: ClientAdapter | undefined;
+  let client: RequestClient | undefined;
 
   beforeEach(async () => {
     origin = http.createServer((_req, res) => res.end('hello'));
@@ -33,14 +33,14 @@ describe('fault proxy in front of a plain node:http server', { timeout: 60_000 }
     client = proxy = undefined;
   });
 
-  async function through(faults: unknown[]): Promise<ClientAdapter> {
+  async function through(faults: unknown[]): Promise<RequestClient> {
     proxy = createFaultProxy({ host: '127.0.0.1', port: originPort }, faults.map((f) => FaultSchema.parse(f)));
     const port = await proxy.listen();
     // A deadline short enough for stall to show, long enough that a busy machine's stalls do not turn a 200 into a timeout.
     client = createClient({ name: 'c', client: 'node-http', keepAlive: true, timeout: 1000 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } }, () => {});
     return client;
   }
-  async function outcome(c: ClientAdapter): Promise<string> {
+  async function outcome(c: RequestClient): Promise<string> {
     try {
       const response = await c.send('/', AbortSignal.timeout(3000));
       return `${response.status} ${response.bytes}`;

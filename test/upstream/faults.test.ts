@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient, type ClientAdapter } from '../../src/clients/index.js';
+import { createClient, type RequestClient, type RequestVariant } from '../../src/clients/index.js';
 import { classifyError } from '../../src/metrics/error-class.js';
 import type { Variant } from '../../src/scenario/schema.js';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
@@ -20,13 +20,13 @@ type Kind = 'undici' | 'node-http';
  * Short client timeouts, so hang and stall show up as timeouts within the test's time, and long
  * enough that a busy machine's stalls (up to a few hundred ms) do not turn a 200 into a timeout.
  */
-const VARIANTS: Record<Kind, Variant> = {
+const VARIANTS: Record<Kind, RequestVariant> = {
   undici: { name: 'undici', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', headersTimeout: 1000, bodyTimeout: 1000 },
   'node-http': { name: 'node-http', client: 'node-http', keepAlive: true, timeout: 1000 },
 };
 
 /** The status, or the error class, of one request. */
-async function outcome(client: ClientAdapter): Promise<string> {
+async function outcome(client: RequestClient): Promise<string> {
   // undici frees a connection a moment after the body ends; a request sent at once would open another.
   await sleep(5);
   try {
@@ -38,14 +38,14 @@ async function outcome(client: ClientAdapter): Promise<string> {
 
 describe('faults: the symptom each client sees', { timeout: 60_000 }, () => {
   let server: UpstreamServer | undefined;
-  let client: ClientAdapter | undefined;
+  let client: RequestClient | undefined;
 
-  async function start(kind: Kind, upstream: Record<string, unknown>, variant: Partial<Variant> = {}): Promise<ClientAdapter> {
+  async function start(kind: Kind, upstream: Record<string, unknown>, variant: Partial<Variant> = {}): Promise<RequestClient> {
     server = createUpstreamServer(upstreamConfig({ response: { bodySize: 100 }, ...upstream }));
     const port = await server.listen();
     const isHttps = upstream.protocol === 'https';
     const ca = isHttps ? await readFile(tlsFixtureFiles().caFile, 'utf8') : undefined;
-    client = createClient({ ...VARIANTS[kind], ...variant } as Variant, { origin: `${isHttps ? 'https' : 'http'}://127.0.0.1:${port}`, ca, request: { method: 'GET', path: '/', headers: {} } }, () => {});
+    client = createClient({ ...VARIANTS[kind], ...variant } as RequestVariant, { origin: `${isHttps ? 'https' : 'http'}://127.0.0.1:${port}`, ca, request: { method: 'GET', path: '/', headers: {} } }, () => {});
     return client;
   }
   const faultCount = (type: string) => server!.counters().faults?.[type as 'reset'];

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, it, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient, type ClientAdapter, type Target } from '../../src/clients/index.js';
+import { createClient, type RequestClient, type RequestVariant, type Target } from '../../src/clients/index.js';
 import { classifyError } from '../../src/metrics/error-class.js';
 import type { Variant } from '../../src/scenario/schema.js';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
@@ -22,12 +22,12 @@ type Kind = 'undici' | 'node-http2';
  * A deadline short enough that hang and stall show within the test's time, and long enough that
  * a busy machine's stalls (up to a few hundred ms) do not turn a 200 into a timeout.
  */
-const VARIANTS: Record<Kind, Variant> = {
+const VARIANTS: Record<Kind, RequestVariant> = {
   undici: { name: 'undici', client: 'undici', keepAlive: true, pipelining: 10, protocol: 'h2', requestTimeout: 1000 },
   'node-http2': { name: 'node-http2', client: 'node-http2', keepAlive: true, sessions: 1, maxStreamsPerSession: 100, requestTimeout: 1000 },
 };
 
-async function outcome(client: ClientAdapter): Promise<string> {
+async function outcome(client: RequestClient): Promise<string> {
   try {
     return String((await within(3000, client.send('/', AbortSignal.timeout(3000)), 'the request')).status);
   } catch (error) {
@@ -36,7 +36,7 @@ async function outcome(client: ClientAdapter): Promise<string> {
 }
 
 /** Three requests one after another: before the fault, the one it strikes (nth: 2), and after. */
-async function threeRequests(client: ClientAdapter): Promise<string[]> {
+async function threeRequests(client: RequestClient): Promise<string[]> {
   const outcomes = [];
   for (let i = 0; i < 3; i++) outcomes.push(await outcome(client));
   return outcomes;
@@ -44,17 +44,17 @@ async function threeRequests(client: ClientAdapter): Promise<string[]> {
 
 describe('HTTP/2 faults: the symptom each client sees', { timeout: 60_000 }, () => {
   let server: UpstreamServer | undefined;
-  let client: ClientAdapter | undefined;
+  let client: RequestClient | undefined;
   let target: Target;
 
-  async function start(kind: Kind, upstream: Record<string, unknown>, variant: Partial<Variant> = {}): Promise<ClientAdapter> {
+  async function start(kind: Kind, upstream: Record<string, unknown>, variant: Partial<Variant> = {}): Promise<RequestClient> {
     const protocol = (upstream.protocol as string | undefined) ?? 'h2c';
     server = createUpstreamServer(upstreamConfig({ response: { bodySize: 100 }, ...upstream, protocol }));
     const port = await server.listen();
     const ca = protocol === 'h2' ? await readFile(tlsFixtureFiles().caFile, 'utf8') : undefined;
     const origin = protocol === 'h2' ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
     target = { origin, ca, request: { method: 'GET', path: '/', headers: {} } };
-    client = createClient({ ...VARIANTS[kind], ...variant } as Variant, target, () => {});
+    client = createClient({ ...VARIANTS[kind], ...variant } as RequestVariant, target, () => {});
     return client;
   }
   const counters = () => server!.counters();
