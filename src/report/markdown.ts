@@ -8,14 +8,10 @@ import { DISTRIBUTION_PERCENTILES, distributionPercentiles, percentileLabel } fr
 import { displaySafeRun, escapeMarkdown as md } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
 import { formatFaultWindows } from './fault-windows.js';
-import { runNotes } from './terminal.js';
-import { renderGateMarkdown } from '../gate/render.js';
+import { runNotes } from './run-notes.js';
+import { renderGateMarkdown } from './gate.js';
+import { markdownTable } from './markdown-table.js';
 import { describeLoad } from './load-description.js';
-
-function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 function comparisonSection(result: RunResult): string {
   const grid = comparisonGrid(result);
@@ -29,7 +25,7 @@ function comparisonSection(result: RunResult): string {
     md(baseline),
     ...others.flatMap(({ cell, change }) => (separateChange ? [md(cell), change] : [change ? `${md(cell)} (${change})` : md(cell)])),
   ]);
-  return table(head, rows);
+  return markdownTable(head, rows);
 }
 
 function percentilesSection(result: RunResult): string {
@@ -39,7 +35,7 @@ function percentilesSection(result: RunResult): string {
     formatCount(v.latency.count),
     ...(v.latency.count ? distributionPercentiles(v).map(formatDuration) : DISTRIBUTION_PERCENTILES.map(() => '—')),
   ]);
-  return table(head, rows);
+  return markdownTable(head, rows);
 }
 
 /** When each variant's timed faults struck (what they cost is in the comparison table); undefined when none had any. */
