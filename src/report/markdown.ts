@@ -3,7 +3,7 @@
  * table and each variant's percentiles. Every piece of scenario text is escaped.
  */
 import type { RunResult } from '../result.js';
-import { columnTitle, comparisonGrid } from './comparison.js';
+import { comparisonGrid, comparisonTable } from './comparison.js';
 import { DISTRIBUTION_PERCENTILES, distributionPercentiles, percentileLabel } from './distribution.js';
 import { displaySafeRun, escapeMarkdown as md } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
@@ -11,20 +11,12 @@ import { formatFaultWindows } from './fault-windows.js';
 import { runNotes } from './run-notes.js';
 import { renderGateMarkdown } from './gate.js';
 import { markdownTable } from './markdown-table.js';
-import { describeLoad } from './load-description.js';
+import { describeLoad, describeSetting } from './load-description.js';
 
 function comparisonSection(result: RunResult): string {
   const grid = comparisonGrid(result);
   if (!grid) return '_No variant was measured._';
-  // Same layout choice as the terminal table: a change column for two variants, inline for more.
-  const separateChange = grid.others.length === 1;
-  const head = ['metric', md(columnTitle(grid.baseline, true))];
-  for (const v of grid.others) head.push(md(columnTitle(v, false)), ...(separateChange ? ['change'] : []));
-  const rows = grid.rows.map(({ label, baseline, others }) => [
-    label,
-    md(baseline),
-    ...others.flatMap(({ cell, change }) => (separateChange ? [md(cell), change] : [change ? `${md(cell)} (${change})` : md(cell)])),
-  ]);
+  const { head, rows } = comparisonTable(grid, { escape: md, inline: (cell, change) => `${cell} (${change})` });
   return markdownTable(head, rows);
 }
 
@@ -46,12 +38,12 @@ function faultWindowsSection(result: RunResult): string | undefined {
 
 export function renderMarkdown(run: RunResult): string {
   const result = displaySafeRun(run);
-  const { scenario, environment: env } = result;
+  const { scenario } = result;
   const faults = faultWindowsSection(result);
   const sections = [
     `## poolbench — ${md(scenario.name)}${result.partial ? ' (partial)' : ''}`,
     ...(scenario.description ? [md(scenario.description)] : []),
-    `target ${md(result.targetUrl)} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${md(env.cpuModel)} · ${result.startedAt}`,
+    `${describeSetting(result, md)} · ${result.startedAt}`,
     `load: ${describeLoad(scenario.load)}`,
     comparisonSection(result),
     ...(faults ? [faults] : []),

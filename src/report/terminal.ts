@@ -5,7 +5,7 @@ import { renderDistribution } from './distribution.js';
 import { renderRouteTable } from './routes.js';
 import { renderFindings } from './findings.js';
 import { renderGateTable } from './gate.js';
-import { describeLoad } from './load-description.js';
+import { describeLoad, describeSetting } from './load-description.js';
 import { displaySafeRun } from './escape.js';
 import { runNotes } from './run-notes.js';
 
@@ -15,7 +15,7 @@ export function renderTerminalSummary(run: RunResult): string {
   const { scenario, environment: env } = result;
   const heading = [
     `poolbench ${env.poolbench} — ${scenario.name}${result.partial ? ' [PARTIAL]' : ''}`,
-    `target ${result.targetUrl} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${env.cpuModel}`,
+    describeSetting(result),
     `load: ${describeLoad(scenario.load)}`,
   ];
   const routes = renderRouteTable(result);
