@@ -27,7 +27,7 @@ export interface VerdictOptions {
 
 /** Why a run exits with its code: the first that applies, in the order of src/exit-codes.ts. */
 export type ExitReason =
-  | { kind: 'interrupted'; by: NonNullable<RunResult['interruption']>['reason'] }
+  | { kind: 'stopped-early'; by: NonNullable<RunResult['interruption']>['reason'] }
   | { kind: 'no-success'; variants: string[] }
   | { kind: 'saturated'; variants: string[] }
   | { kind: 'gate-failed'; outcome: Exclude<GateOutcome, 'pass'> }
@@ -67,7 +67,7 @@ export function judgeRun(result: RunResult, options: VerdictOptions = {}): RunVe
 /** The precedence of src/exit-codes.ts, from "did not finish" down to the gate. */
 function runExit(result: RunResult, gate: GateVerdict | undefined, options: VerdictOptions): ExitDecision {
   const interrupted = interruptionExitCode(result.interruption);
-  if (interrupted !== undefined) return { exitCode: interrupted, reason: { kind: 'interrupted', by: result.interruption!.reason } };
+  if (interrupted !== undefined) return { exitCode: interrupted, reason: { kind: 'stopped-early', by: result.interruption!.reason } };
   // A variant that measured only failures says nothing about the pool; it comes before
   // saturation, which a generator spinning on instant errors also shows.
   const withoutSuccess = variantsWithoutSuccess(result);

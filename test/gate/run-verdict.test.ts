@@ -35,7 +35,7 @@ test('an interruption outranks everything, and a partial run is not gated', () =
   const everything = { thresholds: failingThreshold, saturated: true, noSuccess: true };
   const sigint = judgeRun(run(20, { ...everything, interruption: { reason: 'SIGINT', message: 'Ctrl-C' } }), { baseline: run(10) });
   assert.equal(sigint.exitCode, ExitCode.Interrupted);
-  assert.deepEqual(sigint.reason, { kind: 'interrupted', by: 'SIGINT' });
+  assert.deepEqual(sigint.reason, { kind: 'stopped-early', by: 'SIGINT' });
   assert.equal(sigint.gate, undefined);
   assert.equal(judgeRun(run(20, { ...everything, interruption: { reason: 'SIGTERM', message: 'stop' } })).exitCode, ExitCode.Terminated);
   assert.equal(judgeRun(run(20, { ...everything, interruption: { reason: 'error', message: 'upstream crashed' } })).exitCode, ExitCode.RunError);
