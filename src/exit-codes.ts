@@ -3,7 +3,7 @@
  * the same meanings; a test checks the two agree. k6's ThresholdsHaveFailed = 99 is the model
  * for the gate's codes; codes for later features are reserved so scripts written today keep working.
  *
- * When several apply to one run, the first of these wins (cli/commands/run.ts decides):
+ * When several apply to one run, the first of these wins (judgeRun in gate/verdict.ts decides):
  * a run that did not finish (1, or interrupted: 130, 143) > a variant with no successful request (103: its figures
  * measure nothing but failures, and a generator spinning on instant errors is saturated too)
  * > saturation (101: the figures are not to be trusted) > a failed threshold (99) > the baseline
@@ -60,3 +60,20 @@ export const exitCodeOutputs: Record<ExitCodeName, string> = {
   Interrupted: 'the JSON report and every `--format` file (`plan`: the plan JSON), marked partial; no baseline; after a second Ctrl-C, nothing',
   Terminated: 'the JSON report and every `--format` file (`plan`: the plan JSON), marked partial; no baseline; after a second signal, nothing',
 };
+
+/**
+ * The exit code of a run that was cut short, by why; undefined when it ran to its end. Typed by
+ * its shape rather than RunResult's, so this bottom module imports nothing.
+ */
+export function interruptionExitCode(interruption: { reason: 'SIGINT' | 'SIGTERM' | (string & {}) } | undefined): number | undefined {
+  switch (interruption?.reason) {
+    case undefined:
+      return undefined;
+    case 'SIGINT':
+      return ExitCode.Interrupted;
+    case 'SIGTERM':
+      return ExitCode.Terminated;
+    default:
+      return ExitCode.RunError;
+  }
+}

@@ -14,7 +14,7 @@ import type { ClientHttp2Counts } from './clients/types.js';
 import type { PoolWait } from './metrics/queue-sampler.js';
 import type { RouteFigures } from './metrics/route-latency.js';
 import type { Finding } from './advisor/types.js';
-import type { GateVerdict } from './gate/verdict.js';
+import type { GateVerdict } from './gate/types.js';
 import type { AttemptCounts } from './clients/attempts.js';
 import type { FaultWindowFigures } from './metrics/fault-windows.js';
 

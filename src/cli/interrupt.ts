@@ -4,8 +4,6 @@
  * quits at once, writing nothing (see io.ts). The exit code says which signal it was.
  */
 import type { CliIo } from './io.js';
-import type { RunResult } from '../result.js';
-import { ExitCode } from '../exit-codes.js';
 
 export interface InterruptListener {
   /** Aborted, with the signal's name as reason, on the first Ctrl-C or SIGTERM. */
@@ -23,18 +21,4 @@ export function stopOnInterrupt(io: CliIo, beforeMessage?: () => void): Interrup
     stopper.abort(signal);
   });
   return { signal: stopper.signal, release };
-}
-
-/** The exit code of a run that was cut short, by why; undefined when it ran to its end. */
-export function interruptionExitCode(interruption: RunResult['interruption']): number | undefined {
-  switch (interruption?.reason) {
-    case undefined:
-      return undefined;
-    case 'SIGINT':
-      return ExitCode.Interrupted;
-    case 'SIGTERM':
-      return ExitCode.Terminated;
-    default:
-      return ExitCode.RunError;
-  }
 }

@@ -7,7 +7,7 @@
 import type { RunResult, TrialFigures, VariantResult } from '../result.js';
 import { PoolbenchError } from '../errors.js';
 import { holds, parseThreshold, type Threshold, type ThresholdMetric } from './threshold.js';
-import type { ThresholdCheck } from './verdict.js';
+import type { ThresholdCheck } from './types.js';
 import { connectionsUsed } from '../metrics/connection-use.js';
 
 type Figure = { value: number } | { missing: string };

@@ -15,7 +15,7 @@ import type { RunResult, TrialFigures, VariantResult } from '../result.js';
 import { trialFigures } from '../metrics/trials.js';
 import { mannWhitneyU, median, smallestPossiblePValue } from './statistics.js';
 import { GATE_METRIC_KEYS, TAIL_METRICS, type GateMetricKey } from './metrics.js';
-import type { BaselineComparison, ChangeVerdict, MetricComparison, VariantComparison } from './verdict.js';
+import type { BaselineComparison, ChangeVerdict, MetricComparison, VariantComparison } from './types.js';
 
 /** benchstat's significance level. */
 export const SIGNIFICANCE_LEVEL = 0.05;

@@ -1,80 +1,50 @@
 /**
- * What the CI gate decided about a run: every threshold check, the comparison with a saved
- * baseline, and from those the outcome and the exit code. Renderers (render.ts) take this and
- * nothing else.
+ * The verdict on a finished run, in one pure function: the advisor's findings, the CI gate's
+ * checks, and from those and the run's own state the exit code and why. The CLI and a caller of
+ * runScenario get the same answer; nothing here reads or writes anything.
  */
 import type { RunResult } from '../result.js';
-import { ExitCode } from '../exit-codes.js';
-import type { ThresholdUnit } from './threshold.js';
+import type { Finding } from '../advisor/types.js';
+import { advise } from '../advisor/index.js';
+import { ExitCode, interruptionExitCode } from '../exit-codes.js';
+import type { GateVerdict } from './types.js';
 import { checkThresholds } from './check-thresholds.js';
 import { compareWithBaseline, type CompareOptions } from './compare.js';
-import type { GateMetricKey } from './metrics.js';
+import { gateExitCode, gateOutcome, type GateOutcome } from './outcome.js';
+import { variantsWithoutSuccess } from './success.js';
 
-export interface ThresholdCheck {
-  variant: string;
-  expression: string;
-  /** A `vs baseline` threshold: `actual` is a percentage change from the baseline variant. */
-  relative: boolean;
-  /** `no-data` fails: a threshold that cannot be checked must not pass silently. */
-  status: 'pass' | 'fail' | 'no-data' | 'not-applicable';
-  /** The figure compared, in `unit`; absent when there was none. */
-  actual?: number;
-  unit: ThresholdUnit;
-  /** Why there was no figure, or why the check does not apply. */
-  note?: string;
+/** What the verdict depends on besides the run: the command line's choices, or a caller's. */
+export interface VerdictOptions {
+  /** A saved run to compare with (`--baseline`). */
+  baseline?: RunResult;
+  /** How the comparison judges (gate/settings.ts: flags over the scenario's `gate:`), and the baseline's label. */
+  compare?: CompareOptions;
+  /** `--allow-saturation`: a generator that could not keep up does not decide the exit code. */
+  allowSaturation?: boolean;
+  /** False with `--no-fail`: a failing gate exits 0 (and says so). Default true. */
+  fail?: boolean;
 }
 
-/**
- * `not-judged`: shown, but neither passes nor fails (a tail percentile with too few trials);
- * `missing`: one side has no such figure, which fails — a comparison of nothing must not pass.
- */
-export type ChangeVerdict = 'better' | 'worse' | 'same' | 'not-judged' | 'missing';
+/** Why a run exits with its code: the first that applies, in the order of src/exit-codes.ts. */
+export type ExitReason =
+  | { kind: 'stopped-early'; by: NonNullable<RunResult['interruption']>['reason'] }
+  | { kind: 'no-success'; variants: string[] }
+  | { kind: 'saturated'; variants: string[] }
+  | { kind: 'gate-failed'; outcome: Exclude<GateOutcome, 'pass'> }
+  /** `--no-fail`: the gate failed with `code`, and the run exits 0 all the same. */
+  | { kind: 'gate-waived'; outcome: Exclude<GateOutcome, 'pass'>; code: number }
+  | { kind: 'passed' };
 
-export interface MetricComparison {
-  variant: string;
-  /** The metric's label, e.g. `latency p99`. */
-  metric: string;
-  /** Absent in reports written before it was kept. */
-  key?: GateMetricKey;
-  /** Median over the trials (Mann-Whitney) or the merged figure (tolerance); 0 when `missing`. */
-  base: number;
-  current: number;
-  deltaPercent: number;
-  /** Absent when significance was not tested: then the change was held against the tolerance. */
-  pValue?: number;
-  /** The smallest change that counts for this metric, in percent (absent in older reports: the comparison's). */
-  minEffectPercent?: number;
-  verdict: ChangeVerdict;
-  /** Verdict `missing`: the side without the figure. */
-  missing?: 'baseline' | 'current' | 'both';
-  /** Why the metric was not judged, or what is missing. */
-  note?: string;
+export interface ExitDecision {
+  exitCode: number;
+  reason: ExitReason;
 }
 
-export interface VariantComparison {
-  name: string;
-  baseTrials: number;
-  currentTrials: number;
-  method: 'mann-whitney' | 'tolerance';
+export interface RunVerdict extends ExitDecision {
+  findings: Finding[];
+  /** Absent when the run had no threshold and no baseline, or did not run to its end. */
+  gate?: GateVerdict;
 }
-
-export interface BaselineComparison {
-  baselineLabel?: string;
-  minEffectPercent: number;
-  significanceLevel: number;
-  variants: VariantComparison[];
-  rows: MetricComparison[];
-  notes: string[];
-  /** Why nothing could be compared (no variant in common); each fails the gate. Absent in older reports. */
-  failures?: string[];
-}
-
-export interface GateVerdict {
-  thresholds: ThresholdCheck[];
-  comparison?: BaselineComparison;
-}
-
-export type GateOutcome = 'pass' | 'threshold-failed' | 'not-compared' | 'regression';
 
 /** Checks a run's thresholds and, given a baseline run, compares with it. */
 export function evaluateGate(result: RunResult, baseline?: RunResult, options: CompareOptions = {}): GateVerdict {
@@ -84,42 +54,39 @@ export function evaluateGate(result: RunResult, baseline?: RunResult, options: C
   };
 }
 
-export function failedThresholds(verdict: GateVerdict): ThresholdCheck[] {
-  return verdict.thresholds.filter((check) => check.status === 'fail' || check.status === 'no-data');
-}
-
-export function regressions(verdict: GateVerdict): MetricComparison[] {
-  return verdict.comparison?.rows.filter((row) => row.verdict === 'worse') ?? [];
-}
-
-/** What the baseline comparison could not compare: no variant in common, or a metric missing on one side. */
-export function comparisonFailures(verdict: GateVerdict): string[] {
-  const comparison = verdict.comparison;
-  if (!comparison) return [];
-  const missing = comparison.rows.filter((row) => row.verdict === 'missing').map((row) => `${row.variant}: ${row.metric} is missing (${row.note ?? row.missing})`);
-  return [...(comparison.failures ?? []), ...missing];
-}
-
 /**
- * A failed threshold outranks the comparison: it is an absolute requirement the user wrote down.
- * A comparison that compared nothing fails like a regression (the same exit code: the baseline
- * gate did not pass), but says so.
+ * Findings, gate and exit code of a run. The gate judges only a run that ran to its end: the
+ * figures of a partial one would fail (or pass) it for the wrong reason.
  */
-export function gateOutcome(verdict: GateVerdict): GateOutcome {
-  if (failedThresholds(verdict).length > 0) return 'threshold-failed';
-  if (comparisonFailures(verdict).length > 0) return 'not-compared';
-  if (regressions(verdict).length > 0) return 'regression';
-  return 'pass';
+export function judgeRun(result: RunResult, options: VerdictOptions = {}): RunVerdict {
+  const evaluated = result.interruption ? undefined : evaluateGate(result, options.baseline, options.compare);
+  const gate = evaluated && (evaluated.thresholds.length > 0 || evaluated.comparison) ? evaluated : undefined;
+  return { findings: advise(result), ...(gate && { gate }), ...runExit(result, gate, options) };
 }
 
-export function gateExitCode(verdict: GateVerdict): number {
-  switch (gateOutcome(verdict)) {
-    case 'threshold-failed':
-      return ExitCode.ThresholdFailed;
-    case 'not-compared':
-    case 'regression':
-      return ExitCode.Regression;
-    case 'pass':
-      return ExitCode.Success;
-  }
+/** The precedence of src/exit-codes.ts, from "did not finish" down to the gate. */
+function runExit(result: RunResult, gate: GateVerdict | undefined, options: VerdictOptions): ExitDecision {
+  const interrupted = interruptionExitCode(result.interruption);
+  if (interrupted !== undefined) return { exitCode: interrupted, reason: { kind: 'stopped-early', by: result.interruption!.reason } };
+  // A variant that measured only failures says nothing about the pool; it comes before
+  // saturation, which a generator spinning on instant errors also shows.
+  const withoutSuccess = variantsWithoutSuccess(result);
+  if (withoutSuccess.length > 0) return { exitCode: ExitCode.NoSuccess, reason: { kind: 'no-success', variants: withoutSuccess.map((v) => v.name) } };
+  // Figures from a generator that could not keep up are not to be trusted: that comes before the gate.
+  const saturated = result.variants.filter((v) => v.saturated);
+  if (saturated.length > 0 && !options.allowSaturation) return { exitCode: ExitCode.GeneratorSaturated, reason: { kind: 'saturated', variants: saturated.map((v) => v.name) } };
+  return judgeGate(gate, options.fail ?? true);
+}
+
+/** The gate's exit code; `fail: false` (`--no-fail`) turns a failing one into 0, keeping the code it would have been. */
+export function judgeGate(gate: GateVerdict | undefined, fail: boolean): ExitDecision {
+  const outcome = gate ? gateOutcome(gate) : 'pass';
+  if (!gate || outcome === 'pass') return { exitCode: ExitCode.Success, reason: { kind: 'passed' } };
+  const code = gateExitCode(gate);
+  return fail ? { exitCode: code, reason: { kind: 'gate-failed', outcome } } : { exitCode: ExitCode.Success, reason: { kind: 'gate-waived', outcome, code } };
+}
+
+/** The run as its report stores it: with the verdict's findings and gate. */
+export function withVerdict(result: RunResult, verdict: RunVerdict): RunResult {
+  return { ...result, findings: verdict.findings, ...(verdict.gate && { gate: verdict.gate }) };
 }

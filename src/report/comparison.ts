@@ -290,23 +290,41 @@ export function comparisonGrid(result: RunResult): ComparisonGrid | undefined {
   return { baseline, others, rows };
 }
 
+/** How a format writes text into the comparison table. */
+export interface ComparisonText {
+  /** Makes scenario text (names, figures with error classes) safe for the format. */
+  escape(text: string): string;
+  /** A figure and its change in one cell (three variants or more); `cell` already escaped. */
+  inline(cell: string, change: string): string;
+}
+
+/** The comparison as a table of text: the layout every format shares. */
+export interface ComparisonTable {
+  head: string[];
+  rows: string[][];
+  /** True with two variants: the change has its own column. */
+  separateChange: boolean;
+}
+
+/** Two variants: a separate change column, as in the seeds' table. More: each change with its figure. */
+export function comparisonTable(grid: ComparisonGrid, text: ComparisonText): ComparisonTable {
+  const separateChange = grid.others.length === 1;
+  const head = ['metric', text.escape(columnTitle(grid.baseline, true))];
+  for (const v of grid.others) head.push(text.escape(columnTitle(v, false)), ...(separateChange ? ['change'] : []));
+  const rows = grid.rows.map(({ label, baseline, others }) => [
+    label,
+    text.escape(baseline),
+    ...others.flatMap(({ cell, change }) => (separateChange ? [text.escape(cell), change] : [change ? text.inline(text.escape(cell), change) : text.escape(cell)])),
+  ]);
+  return { head, rows, separateChange };
+}
+
 export function renderComparisonTable(result: RunResult): string {
   const grid = comparisonGrid(result);
   if (!grid) return 'No variant was measured.';
-  // Two variants: a separate change column, as in the seeds' table. More: change under each figure.
-  const separateChange = grid.others.length === 1;
-  const head = ['metric', columnTitle(grid.baseline, true)];
-  for (const v of grid.others) head.push(columnTitle(v, false), ...(separateChange ? ['change'] : []));
+  const { head, rows, separateChange } = comparisonTable(grid, { escape: (text) => text, inline: (cell, change) => `${cell}\n${change}` });
   // One-line cells read best without rules between rows; two-line cells need them.
   const table = new Table({ head, style: { head: [], border: [] }, ...(separateChange && { chars: COMPACT_ROWS }) });
-
-  for (const { label, baseline, others } of grid.rows) {
-    const row = [label, baseline];
-    for (const { cell, change } of others) {
-      if (separateChange) row.push(cell, change);
-      else row.push(change ? `${cell}\n${change}` : cell);
-    }
-    table.push(row);
-  }
+  table.push(...rows);
   return table.toString();
 }

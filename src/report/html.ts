@@ -13,7 +13,7 @@ import { buildCharts } from './chart-data.js';
 import { drawCharts } from './html-client.js';
 import { displaySafeRun, escapeMarkup as h, jsonForScript } from './escape.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
-import { runNotes } from './terminal.js';
+import { runNotes } from './run-notes.js';
 import { describeLoad, scenarioAsRun } from './load-description.js';
 
 /** Tableau 10: distinct on screen and in print. */

@@ -6,8 +6,9 @@
 import type { RunResult, VariantResult } from '../result.js';
 import { displaySafeRun, escapeXml as xml } from './escape.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
-import { gateJUnitCases } from '../gate/render.js';
 import { connectionsCell } from './comparison.js';
+import type { GateVerdict } from '../gate/types.js';
+import { comparisonCells, effectOf, thresholdActual } from './gate.js';
 
 export interface JunitCase {
   /** Groups cases in CI views, e.g. `variants` or `thresholds`. */
@@ -44,6 +45,44 @@ export function variantCases(result: RunResult): JunitCase[] {
       ].join('\n'),
     };
   });
+}
+
+/** One case per threshold check and per compared metric; a check that does not apply is skipped. */
+export function gateJUnitCases(verdict: GateVerdict): JunitCase[] {
+  const cases: JunitCase[] = verdict.thresholds
+    .filter((c) => c.status !== 'not-applicable')
+    .map((c) => ({
+      classname: `poolbench.thresholds.${c.variant}`,
+      name: c.expression,
+      timeSeconds: 0,
+      ...(c.status !== 'pass' && { failure: { message: `${c.expression} did not hold: ${thresholdActual(c)}`, details: `variant ${c.variant}: ${thresholdActual(c)}` } }),
+    }));
+  const comparison = verdict.comparison;
+  if (!comparison) return cases;
+  for (const reason of comparison.failures ?? []) {
+    cases.push({ classname: 'poolbench.baseline', name: 'variants compared', timeSeconds: 0, failure: { message: `the baseline comparison could not compare: ${reason}` } });
+  }
+  for (const row of comparison.rows) {
+    const [, , base, current, delta, p, words] = comparisonCells(row, comparison);
+    const failure = row.verdict === 'worse'
+      ? {
+          message: row.pValue !== undefined
+            ? `${row.metric} regressed ${delta}, significant (p ${p})`
+            : `${row.metric} regressed ${delta}, beyond the ±${effectOf(row, comparison)} % tolerance (significance not tested)`,
+          details: `baseline ${base}, current ${current}, change ${delta}, p ${p}`,
+        }
+      : row.verdict === 'missing'
+        ? { message: `${row.metric}: ${words.toLowerCase()}`, details: row.note }
+        : undefined;
+    cases.push({
+      classname: `poolbench.baseline.${row.variant}`,
+      name: `${row.metric} vs baseline`,
+      timeSeconds: 0,
+      ...(failure && { failure }),
+      ...(row.verdict === 'not-judged' && { skipped: `not judged: ${row.note ?? 'too few trials'}` }),
+    });
+  }
+  return cases;
 }
 
 export function renderJunitCases(suiteName: string, timestamp: string, cases: JunitCase[]): string {

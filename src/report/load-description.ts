@@ -1,9 +1,11 @@
 /**
- * The load a run applied, in one phrase for every heading. The closed model fixes requests in
- * flight (its concurrency); the open model fixes arrivals (its rate) and lets requests in flight
- * follow, up to maxInFlight — so the open model is never described by a concurrency it did not use.
+ * The phrases of every report's heading: where the run went and on what, and the load it applied.
+ * The closed model fixes requests in flight (its concurrency); the open model fixes arrivals (its
+ * rate) and lets requests in flight follow, up to maxInFlight — so the open model is never
+ * described by a concurrency it did not use.
  */
 import type { LoadConfig, Scenario } from '../scenario/schema.js';
+import type { RunResult } from '../result.js';
 import { formatCount, formatRate } from './format.js';
 
 export function describeLoad(load: LoadConfig): string {
@@ -13,6 +15,12 @@ export function describeLoad(load: LoadConfig): string {
     return `open model, ${rate}, at most ${formatCount(load.maxInFlight)} requests in flight`;
   }
   return `closed model, concurrency ${formatCount(load.concurrency)}${targets ? ` → ${targets}` : ''}`;
+}
+
+/** The target, Node, undici and the machine, in one line; `escape` makes the target's and the CPU's text safe for the format. */
+export function describeSetting(result: RunResult, escape: (text: string) => string = (text) => text): string {
+  const env = result.environment;
+  return `target ${escape(result.targetUrl)} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${escape(env.cpuModel)}`;
 }
 
 /** The scenario as shown in a report: under the open model without the concurrency default it did not use. */

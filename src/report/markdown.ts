@@ -3,33 +3,21 @@
  * table and each variant's percentiles. Every piece of scenario text is escaped.
  */
 import type { RunResult } from '../result.js';
-import { columnTitle, comparisonGrid } from './comparison.js';
+import { comparisonGrid, comparisonTable } from './comparison.js';
 import { DISTRIBUTION_PERCENTILES, distributionPercentiles, percentileLabel } from './distribution.js';
 import { displaySafeRun, escapeMarkdown as md } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
 import { formatFaultWindows } from './fault-windows.js';
-import { runNotes } from './terminal.js';
-import { renderGateMarkdown } from '../gate/render.js';
-import { describeLoad } from './load-description.js';
-
-function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
-}
+import { runNotes } from './run-notes.js';
+import { renderGateMarkdown } from './gate.js';
+import { markdownTable } from './markdown-table.js';
+import { describeLoad, describeSetting } from './load-description.js';
 
 function comparisonSection(result: RunResult): string {
   const grid = comparisonGrid(result);
   if (!grid) return '_No variant was measured._';
-  // Same layout choice as the terminal table: a change column for two variants, inline for more.
-  const separateChange = grid.others.length === 1;
-  const head = ['metric', md(columnTitle(grid.baseline, true))];
-  for (const v of grid.others) head.push(md(columnTitle(v, false)), ...(separateChange ? ['change'] : []));
-  const rows = grid.rows.map(({ label, baseline, others }) => [
-    label,
-    md(baseline),
-    ...others.flatMap(({ cell, change }) => (separateChange ? [md(cell), change] : [change ? `${md(cell)} (${change})` : md(cell)])),
-  ]);
-  return table(head, rows);
+  const { head, rows } = comparisonTable(grid, { escape: md, inline: (cell, change) => `${cell} (${change})` });
+  return markdownTable(head, rows);
 }
 
 function percentilesSection(result: RunResult): string {
@@ -39,7 +27,7 @@ function percentilesSection(result: RunResult): string {
     formatCount(v.latency.count),
     ...(v.latency.count ? distributionPercentiles(v).map(formatDuration) : DISTRIBUTION_PERCENTILES.map(() => '—')),
   ]);
-  return table(head, rows);
+  return markdownTable(head, rows);
 }
 
 /** When each variant's timed faults struck (what they cost is in the comparison table); undefined when none had any. */
@@ -50,12 +38,12 @@ function faultWindowsSection(result: RunResult): string | undefined {
 
 export function renderMarkdown(run: RunResult): string {
   const result = displaySafeRun(run);
-  const { scenario, environment: env } = result;
+  const { scenario } = result;
   const faults = faultWindowsSection(result);
   const sections = [
     `## poolbench — ${md(scenario.name)}${result.partial ? ' (partial)' : ''}`,
     ...(scenario.description ? [md(scenario.description)] : []),
-    `target ${md(result.targetUrl)} · node ${env.node} · undici ${env.undici} · ${env.cpuCount}× ${md(env.cpuModel)} · ${result.startedAt}`,
+    `${describeSetting(result, md)} · ${result.startedAt}`,
     `load: ${describeLoad(scenario.load)}`,
     comparisonSection(result),
     ...(faults ? [faults] : []),

@@ -2,9 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithBaseline } from '../../src/gate/compare.js';
-import { evaluateGate, gateExitCode, gateOutcome } from '../../src/gate/verdict.js';
-import { gateJUnitCases, renderGateMarkdown, renderGateTable } from '../../src/gate/render.js';
-import { renderJunitCases } from '../../src/report/junit.js';
+import { evaluateGate } from '../../src/gate/verdict.js';
+import { gateExitCode, gateOutcome } from '../../src/gate/outcome.js';
+import { renderGateMarkdown, renderGateTable } from '../../src/report/gate.js';
+import { gateJUnitCases, renderJunitCases } from '../../src/report/junit.js';
 import { mergeTrials } from '../../src/metrics/trials.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import type { RunResult } from '../../src/result.js';

@@ -6,11 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithBaseline, type CompareOptions } from '../../src/gate/compare.js';
-import { gateExitCode, gateOutcome, type GateVerdict } from '../../src/gate/verdict.js';
-import { gateHeadline, gateJUnitCases, renderGateMarkdown, renderGateTable } from '../../src/gate/render.js';
+import { gateExitCode, gateOutcome } from '../../src/gate/outcome.js';
+import type { GateVerdict } from '../../src/gate/types.js';
+import { gateHeadline, renderGateMarkdown, renderGateTable } from '../../src/report/gate.js';
 import { gateSettings } from '../../src/gate/settings.js';
-import { noSuccessNote, successfulRequests, variantsWithoutSuccess } from '../../src/gate/success.js';
-import { renderJunitCases } from '../../src/report/junit.js';
+import { successfulRequests, variantsWithoutSuccess } from '../../src/gate/success.js';
+import { noSuccessNote } from '../../src/report/run-notes.js';
+import { gateJUnitCases, renderJunitCases } from '../../src/report/junit.js';
 import { renderTerminalSummary } from '../../src/report/terminal.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { mergeTrials } from '../../src/metrics/trials.js';

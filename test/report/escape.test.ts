@@ -10,7 +10,7 @@ import { displaySafe, escapeMarkdown, escapeXml, markdownCode, visibleText } fro
 import { reporters } from '../../src/report/index.js';
 import { renderTerminalSummary } from '../../src/report/terminal.js';
 import { evaluateGate } from '../../src/gate/verdict.js';
-import { renderGateMarkdown, renderGateTable } from '../../src/gate/render.js';
+import { renderGateMarkdown, renderGateTable } from '../../src/report/gate.js';
 import { renderStepLine } from '../../src/plan/render.js';
 import { startProgressOutput } from '../../src/cli/progress-output.js';
 import type { CliIo } from '../../src/cli/io.js';

@@ -1,12 +1,12 @@
 import type { CliIo } from '../io.js';
-import { readRunReport } from '../../gate/report-file.js';
-import { gateExitCode, type GateVerdict } from '../../gate/verdict.js';
+import { readRunReport } from '../../report/read.js';
+import type { GateVerdict } from '../../gate/types.js';
+import { judgeGate } from '../../gate/verdict.js';
 import { compareWithBaseline } from '../../gate/compare.js';
 import { gateSettings } from '../../gate/settings.js';
-import { gateHeadline, renderGateMarkdown, renderGateTable } from '../../gate/render.js';
+import { gateHeadline, renderGateMarkdown, renderGateTable } from '../../report/gate.js';
 import { parseMinEffect } from '../gate-options.js';
 import { displaySafe } from '../../report/escape.js';
-import { ExitCode } from '../../exit-codes.js';
 
 export interface CompareCommandOptions {
   /** Absent: the current report's scenario's gate.minEffect, else 5 %. */
@@ -28,10 +28,8 @@ export async function compareCommand(basePath: string, currentPath: string, opti
   // The reports' names are the scenarios' text: shown through the same escaping as every report.
   const shown = displaySafe(verdict);
   io.stdout.write(options.format === 'markdown' ? renderGateMarkdown(shown) : renderGateTable(shown));
-  const code = gateExitCode(verdict);
-  if (code !== ExitCode.Success && !options.fail) {
-    io.stderr.write(`--no-fail: ${gateHeadline(verdict)}; exiting 0\n`);
-    return ExitCode.Success;
-  }
-  return code;
+  // Only the gate's part of the run's precedence applies: the saved runs' own codes were given when they ran.
+  const { exitCode, reason } = judgeGate(verdict, options.fail);
+  if (reason.kind === 'gate-waived') io.stderr.write(`--no-fail: ${gateHeadline(verdict)}; exiting 0\n`);
+  return exitCode;
 }

@@ -5,8 +5,8 @@ import { planScenario, planSucceeded } from '../../plan/planner.js';
 import { renderPlan, renderPlanJson, renderStepLine } from '../../plan/render.js';
 import { defaultReportPath } from '../../report/write.js';
 import { checkWritable, ReportWriter } from '../report-files.js';
-import { ExitCode } from '../../exit-codes.js';
-import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
+import { ExitCode, interruptionExitCode } from '../../exit-codes.js';
+import { stopOnInterrupt } from '../interrupt.js';
 
 export interface PlanCommandOptions {
   out?: string;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { readRunResult } from '../../report/read.js';
+import { readRunReport } from '../../report/read.js';
 import { reporters, type ReportFormat } from '../../report/index.js';
 import { checkWritable, formatPath, ReportWriter } from '../report-files.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -15,7 +15,7 @@ export interface ReportCommandOptions {
  * several-file one (.hgrm per variant) is written beside the run file.
  */
 export async function reportCommand(file: string, options: ReportCommandOptions, io: CliIo): Promise<number> {
-  const result = await readRunResult(file);
+  const result = await readRunReport(file);
   const files = reporters[options.format].render(result);
   if (!options.out && files.length === 1) {
     io.stdout.write(files[0].content);

@@ -1,6 +1,8 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { RunResult } from '../../result.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { runScenario } from '../../runner.js';
 import { renderTerminalSummary } from '../../report/terminal.js';
@@ -10,15 +12,14 @@ import type { ReportFormat } from '../../report/index.js';
 import { defaultReportPath, describeWriteError } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { checkWritable, plannedFormatFiles, ReportWriter } from '../report-files.js';
-import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
+import { stopOnInterrupt } from '../interrupt.js';
 import { ExitCode } from '../../exit-codes.js';
 import { RunFailedError } from '../../errors.js';
 import { parseOverride } from '../../scenario/overrides.js';
 import { parseMinEffect, parseRepeat } from '../gate-options.js';
-import { readRunReport } from '../../gate/report-file.js';
-import { evaluateGate, gateExitCode } from '../../gate/verdict.js';
+import { readRunReport } from '../../report/read.js';
+import { judgeRun, withVerdict, type RunVerdict, type VerdictOptions } from '../../gate/verdict.js';
 import { gateSettings } from '../../gate/settings.js';
-import { variantsWithoutSuccess } from '../../gate/success.js';
 import { checkRunSafety } from '../../scenario/target-safety.js';
 
 export interface RunCommandOptions {
@@ -42,6 +43,31 @@ export interface RunCommandOptions {
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
+  const prepared = await prepareRun(file, options);
+  const { result, failure } = await measure(prepared.scenario, prepared.trials, options, io);
+  const verdict = judgeRun(result, prepared.verdictOptions);
+  // The verdict belongs to the run's report: every format shows it, `report` re-renders it.
+  const judged = withVerdict(result, verdict);
+  const reports = await writeReports(judged, prepared.reportPath, options, io);
+  const baselineFile = await saveBaseline(judged, verdict, prepared.baselinePath, io);
+
+  if (failure !== undefined) throw failure;
+  // A report not written where it was asked is a failed run for CI, even though its figures were saved elsewhere.
+  if (reports.failed || baselineFile.failed) return ExitCode.RunError;
+  if (verdict.reason.kind === 'gate-waived') io.stderr.write(`--no-fail: the gate failed (exit code ${verdict.reason.code}), exiting 0\n`);
+  return verdict.exitCode;
+}
+
+interface PreparedRun {
+  scenario: Scenario;
+  trials: number;
+  verdictOptions: VerdictOptions;
+  reportPath: string;
+  baselinePath: string | undefined;
+}
+
+/** Everything that can be refused is refused here, before any load is sent: a typo costs nothing, not a whole run. */
+async function prepareRun(file: string, options: RunCommandOptions): Promise<PreparedRun> {
   const flags = {
     ...(options.repeat !== undefined && { repeat: parseRepeat(options.repeat) }),
     ...(options.minEffect !== undefined && { minEffectPercent: parseMinEffect(options.minEffect) }),
@@ -49,9 +75,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const scenario = await loadScenarioFile(file, options.set.map(parseOverride));
   const gate = gateSettings(scenario.gate, flags);
   checkRunSafety(scenario, gate.trials, options.ownTarget ?? false);
-  // Read the baseline first: a wrong path should cost nothing, not a whole run.
   const baseline = options.baseline ? await readRunReport(options.baseline, '--baseline') : undefined;
-  // Every file the run will write is checked before any load is sent: a typo in --out costs nothing.
   const reportPath = resolve(options.out ?? defaultReportPath(scenario.name, new Date().toISOString(), 'json'));
   const baselinePath = options.saveBaseline ? resolve(options.saveBaseline) : undefined;
   await checkWritable([
@@ -59,30 +83,32 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     ...plannedFormatFiles(options.format ?? [], reportPath, scenario.variants.map((v) => v.name), '--format'),
     ...(baselinePath ? [{ path: baselinePath, option: '--save-baseline' }] : []),
   ]);
+  const verdictOptions = { baseline, compare: { ...gate.compare, baselineLabel: options.baseline }, allowSaturation: options.allowSaturation ?? false, fail: options.fail };
+  return { scenario, trials: gate.trials, verdictOptions, reportPath, baselinePath };
+}
+
+/** Runs the scenario with progress and Ctrl-C handling; a run that failed part-way still yields what it measured. */
+async function measure(scenario: Scenario, trials: number, options: RunCommandOptions, io: CliIo): Promise<{ result: RunResult; failure?: unknown }> {
   const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   // The live view owns the terminal until it is unmounted; the message must come after it.
   const interrupt = stopOnInterrupt(io, () => progress.stop());
-  let result;
-  let failure: unknown;
   try {
-    result = await runScenario(scenario, { repeat: gate.trials, signal: interrupt.signal, onEvent: progress.onEvent });
+    return { result: await runScenario(scenario, { repeat: trials, signal: interrupt.signal, onEvent: progress.onEvent }) };
   } catch (error) {
     if (!(error instanceof RunFailedError)) throw error;
     // What was measured before the failure is written like any partial run; the failure is reported after.
-    ({ result, failure } = error);
+    return { result: error.result, failure: error.failure };
   } finally {
     interrupt.release();
     progress.stop();
   }
+}
 
-  // The gate's verdict belongs to the run's report: every format shows it, `report` re-renders it.
-  if (failure === undefined && !result.interruption) {
-    const verdict = evaluateGate(result, baseline, { ...gate.compare, baselineLabel: options.baseline });
-    if (verdict.thresholds.length > 0 || verdict.comparison) result.gate = verdict;
-  }
-
-  // The JSON report is always written: every other format can be rendered again from it. A
-  // write that fails now goes to a temporary file (printed below): the figures are not lost.
+/**
+ * The JSON report is always written: every other format can be rendered again from it. A write
+ * that fails now goes to a temporary file (printed): the figures are not lost.
+ */
+async function writeReports(result: RunResult, reportPath: string, options: RunCommandOptions, io: CliIo): Promise<ReportWriter> {
   const reports = new ReportWriter();
   await reports.write(reportPath, renderJson(result));
   for (const format of options.format ?? []) {
@@ -94,31 +120,20 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   }
   io.stdout.write(renderTerminalSummary(result));
   reports.printSummary(io);
-  const withoutSuccess = variantsWithoutSuccess(result);
+  return reports;
+}
+
+/** `--save-baseline`: only a complete run in which every variant succeeded makes a baseline worth comparing with. */
+async function saveBaseline(result: RunResult, verdict: RunVerdict, baselinePath: string | undefined, io: CliIo): Promise<ReportWriter> {
   const baselineFile = new ReportWriter();
-  if (baselinePath && result.partial) io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
-  else if (baselinePath && withoutSuccess.length > 0) io.stderr.write(`baseline not saved: no request of ${withoutSuccess.map((v) => JSON.stringify(v.name)).join(', ')} succeeded, and a baseline of failures would mislead\n`);
-  else if (baselinePath) {
+  if (!baselinePath) return baselineFile;
+  if (result.partial) {
+    io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
+  } else if (verdict.reason.kind === 'no-success') {
+    io.stderr.write(`baseline not saved: no request of ${verdict.reason.variants.map((name) => JSON.stringify(name)).join(', ')} succeeded, and a baseline of failures would mislead\n`);
+  } else {
     await baselineFile.write(baselinePath, renderJson(result));
     baselineFile.printSummary(io, 'baseline saved');
   }
-
-  if (failure !== undefined) throw failure;
-  // A report not written where it was asked is a failed run for CI, even though its figures were saved elsewhere.
-  if (reports.failed || baselineFile.failed) return ExitCode.RunError;
-  const interrupted = interruptionExitCode(result.interruption);
-  if (interrupted !== undefined) return interrupted;
-  // Precedence: src/exit-codes.ts. A variant that measured only failures says nothing about the pool;
-  // it comes before saturation, which a generator spinning on instant errors also shows.
-  if (withoutSuccess.length > 0) return ExitCode.NoSuccess;
-  const saturated = !options.allowSaturation && result.variants.some((v) => v.saturated);
-  // Figures from a generator that could not keep up are not to be trusted: that comes before the gate.
-  if (saturated) return ExitCode.GeneratorSaturated;
-  if (!result.gate) return ExitCode.Success;
-  const code = gateExitCode(result.gate);
-  if (code !== ExitCode.Success && !options.fail) {
-    io.stderr.write(`--no-fail: the gate failed (exit code ${code}), exiting 0\n`);
-    return ExitCode.Success;
-  }
-  return code;
+  return baselineFile;
 }

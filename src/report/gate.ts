@@ -1,15 +1,16 @@
 /**
- * The gate's verdict as text: a terminal table, Markdown (pull-request comment, GitHub job
- * summary) and JUnit test cases (one per threshold, one per compared metric). Pure functions;
- * the report renderers embed these sections.
+ * The gate's verdict as text: a terminal table and Markdown (pull-request comment, GitHub job
+ * summary); junit.ts words it as test cases with the phrases exported here. Pure functions; the
+ * report renderers embed these sections, `compare` prints them alone.
  */
 import Table from 'cli-table3';
-import { formatCount, formatDuration, formatRate, signed } from '../report/format.js';
-import { COMPACT_ROWS } from '../report/comparison.js';
-import type { ThresholdUnit } from './threshold.js';
-import type { JunitCase } from '../report/junit.js';
-import { escapeMarkdown as md, markdownCode } from '../report/escape.js';
-import { comparisonFailures, failedThresholds, gateOutcome, regressions, type BaselineComparison, type GateVerdict, type MetricComparison, type ThresholdCheck } from './verdict.js';
+import { formatCount, formatDuration, formatRate, signed } from './format.js';
+import { COMPACT_ROWS } from './comparison.js';
+import type { ThresholdUnit } from '../gate/threshold.js';
+import { escapeMarkdown as md, markdownCode } from './escape.js';
+import { markdownTable } from './markdown-table.js';
+import type { BaselineComparison, GateVerdict, MetricComparison, ThresholdCheck } from '../gate/types.js';
+import { comparisonFailures, failedThresholds, gateOutcome, regressions } from '../gate/outcome.js';
 
 const STATUS_WORDS: Record<ThresholdCheck['status'], string> = {
   pass: 'ok',
@@ -19,7 +20,7 @@ const STATUS_WORDS: Record<ThresholdCheck['status'], string> = {
 };
 
 /** The smallest change that counted for this row, in percent (older reports kept only the comparison's). */
-function effectOf(row: MetricComparison, comparison: BaselineComparison): number {
+export function effectOf(row: MetricComparison, comparison: BaselineComparison): number {
   return row.minEffectPercent ?? comparison.minEffectPercent;
 }
 
@@ -73,7 +74,7 @@ export function gateHeadline(verdict: GateVerdict): string {
   return `gate passed: ${[`${verdict.thresholds.length} threshold check(s)`, compared].filter(Boolean).join(', ')}`;
 }
 
-export function formatThresholdFigure(value: number, unit: ThresholdUnit): string {
+function formatThresholdFigure(value: number, unit: ThresholdUnit): string {
   switch (unit) {
     case 'ms':
       return formatDuration(value);
@@ -86,7 +87,7 @@ export function formatThresholdFigure(value: number, unit: ThresholdUnit): strin
   }
 }
 
-function thresholdActual(check: ThresholdCheck): string {
+export function thresholdActual(check: ThresholdCheck): string {
   if (check.actual === undefined) return check.note ?? '—';
   // A relative threshold's figure is a change: give it its sign.
   return check.relative ? `${signed(check.actual)} %` : formatThresholdFigure(check.actual, check.unit);
@@ -126,7 +127,7 @@ export function describeComparison(comparison: BaselineComparison): string {
   return `baseline comparison${against} (${method}; ${trials})`;
 }
 
-function comparisonCells(row: MetricComparison, comparison: BaselineComparison): string[] {
+export function comparisonCells(row: MetricComparison, comparison: BaselineComparison): string[] {
   return [row.variant, row.metric, figureOrDash(row, 'baseline'), figureOrDash(row, 'current'), change(row), pValue(row), verdictWords(row, comparison)];
 }
 
@@ -157,12 +158,12 @@ export function renderGateMarkdown(verdict: GateVerdict): string {
   const passed = gateOutcome(verdict) === 'pass';
   const lines = [`### ${passed ? '✅' : '❌'} poolbench ${gateHeadline(verdict)}`, ''];
   if (verdict.thresholds.length > 0) {
-    lines.push(...markdownTable(THRESHOLD_HEAD, verdict.thresholds.map((c) => [md(c.variant), markdownCode(c.expression), md(thresholdActual(c)), c.status === 'pass' ? 'ok' : c.status === 'not-applicable' ? 'n/a' : `**${STATUS_WORDS[c.status]}**`])), '');
+    lines.push(markdownTable(THRESHOLD_HEAD, verdict.thresholds.map((c) => [md(c.variant), markdownCode(c.expression), md(thresholdActual(c)), c.status === 'pass' ? 'ok' : c.status === 'not-applicable' ? 'n/a' : `**${STATUS_WORDS[c.status]}**`])), '');
   }
   if (verdict.comparison) {
     const comparison = verdict.comparison;
     lines.push(`${md(capitalize(describeComparison(comparison)))}${comparison.rows.length > 0 ? ':' : '.'}`, '');
-    if (comparison.rows.length > 0) lines.push(...markdownTable(COMPARISON_HEAD, comparison.rows.map((row) => {
+    if (comparison.rows.length > 0) lines.push(markdownTable(COMPARISON_HEAD, comparison.rows.map((row) => {
       const cells = comparisonCells(row, comparison).map(md);
       if (row.verdict === 'worse' || row.verdict === 'missing') cells[cells.length - 1] = `**${cells[cells.length - 1]}**`;
       return cells;
@@ -174,50 +175,6 @@ export function renderGateMarkdown(verdict: GateVerdict): string {
   return lines.join('\n').trimEnd() + '\n';
 }
 
-/** Cells already escaped (escapeMarkdown, markdownCode): scenario text cannot break the table. */
-function markdownTable(head: string[], rows: string[][]): string[] {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)];
-}
-
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** One case per threshold check and per compared metric; a check that does not apply is skipped. */
-export function gateJUnitCases(verdict: GateVerdict): JunitCase[] {
-  const cases: JunitCase[] = verdict.thresholds
-    .filter((c) => c.status !== 'not-applicable')
-    .map((c) => ({
-      classname: `poolbench.thresholds.${c.variant}`,
-      name: c.expression,
-      timeSeconds: 0,
-      ...(c.status !== 'pass' && { failure: { message: `${c.expression} did not hold: ${thresholdActual(c)}`, details: `variant ${c.variant}: ${thresholdActual(c)}` } }),
-    }));
-  const comparison = verdict.comparison;
-  if (!comparison) return cases;
-  for (const reason of comparison.failures ?? []) {
-    cases.push({ classname: 'poolbench.baseline', name: 'variants compared', timeSeconds: 0, failure: { message: `the baseline comparison could not compare: ${reason}` } });
-  }
-  for (const row of comparison.rows) {
-    const [, , base, current, delta, p, words] = comparisonCells(row, comparison);
-    const failure = row.verdict === 'worse'
-      ? {
-          message: row.pValue !== undefined
-            ? `${row.metric} regressed ${delta}, significant (p ${p})`
-            : `${row.metric} regressed ${delta}, beyond the ±${effectOf(row, comparison)} % tolerance (significance not tested)`,
-          details: `baseline ${base}, current ${current}, change ${delta}, p ${p}`,
-        }
-      : row.verdict === 'missing'
-        ? { message: `${row.metric}: ${words.toLowerCase()}`, details: row.note }
-        : undefined;
-    cases.push({
-      classname: `poolbench.baseline.${row.variant}`,
-      name: `${row.metric} vs baseline`,
-      timeSeconds: 0,
-      ...(failure && { failure }),
-      ...(row.verdict === 'not-judged' && { skipped: `not judged: ${row.note ?? 'too few trials'}` }),
-    });
-  }
-  return cases;
 }
