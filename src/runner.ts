@@ -1,6 +1,7 @@
 /**
  * Runs a scenario: scenario → plan (run/plan.ts) → upstream or target reached (run/target.ts)
- * → every variant, round by round (run/variant.ts) → RunResult (assembled below, a pure step).
+ * → every variant, round by round (run/variant.ts) → RunResult (assembled below, a pure step)
+ * → the verdict: the advisor's findings and the gate's checks (gate/verdict.ts), in the result.
  *
  * The runner never writes to the terminal. It reports progress through `onEvent` and returns
  * everything it measured — also when stopped early by the signal or by the upstream dying, in
@@ -10,7 +11,7 @@ import type { Scenario } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
 import { RunFailedError } from './errors.js';
-import { advise } from './advisor/index.js';
+import { judgeRun, withVerdict, type VerdictOptions } from './gate/verdict.js';
 import { mergeTrials } from './metrics/trials.js';
 import { redactCredentials, redactScenario } from './credentials.js';
 import { planRun, type RunPlan } from './run/plan.js';
@@ -23,7 +24,8 @@ import type { EmitRunEvent, RunEvent } from './run/events.js';
 export type { RunEvent } from './run/events.js';
 export { describeEnvironment } from './run/environment.js';
 
-export interface RunOptions {
+/** With a baseline and the comparison's settings, the result carries the gate's verdict (gate/verdict.ts). */
+export interface RunOptions extends VerdictOptions {
   /** Aborting stops the run; a reason of 'SIGINT' or 'SIGTERM' is recorded as that signal. */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
@@ -73,7 +75,8 @@ export async function runPlan(plan: RunPlan, options: RunOptions = {}): Promise<
   }
   outcome.finishedAt = new Date();
   if (stopper.signal.aborted) outcome.interruption = interruptionOf(stopper.signal.reason);
-  const result = assembleRunResult(plan, outcome);
+  const measured = assembleRunResult(plan, outcome);
+  const result = withVerdict(measured, judgeRun(measured, options));
   if (outcome.failure !== undefined) throw new RunFailedError(outcome.failure, result);
   return result;
 }
@@ -108,7 +111,7 @@ function assembleRunResult(plan: RunPlan, outcome: RunOutcome): RunResult {
     if (variants.length === 0) throw outcome.failure;
     interruption = { reason: 'error', message: outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure) };
   }
-  const result: RunResult = {
+  return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario: redactScenario(plan.scenario),
     environment: outcome.environment,
@@ -120,6 +123,4 @@ function assembleRunResult(plan: RunPlan, outcome: RunOutcome): RunResult {
     baseline: plan.scenario.baseline,
     variants,
   };
-  result.findings = advise(result);
-  return result;
 }

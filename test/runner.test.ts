@@ -9,6 +9,8 @@ import { decodeHistogram } from '../src/metrics/histogram.js';
 import { byName } from './helpers/results.js';
 import { scenarioFromYaml } from './helpers/scenario.js';
 import { isListening, processExists } from './helpers/net.js';
+import { exitDecision } from '../src/gate/verdict.js';
+import { ExitCode } from '../src/exit-codes.js';
 
 const RTT_MS = 25;
 
@@ -210,4 +212,22 @@ variants: [{ name: only, client: undici, connections: 2 }]
   assert.equal(result.interruption?.reason, 'upstream-exited');
   assert.equal(result.variants.length, 1);
   assert.ok(result.variants[0].requests.completed > 0);
+});
+
+test('runScenario returns the verdict: findings, thresholds checked, the baseline compared, and the exit code follows from it', async () => {
+  const scenario = scenarioFromYaml(`
+name: verdict
+upstream: { latency: 5ms }
+load: { concurrency: 2, requests: 40 }
+thresholds: ['p50 < 30s', 'p50 < 0.001ms']
+variants:
+  - { name: pooled, client: undici, connections: 2 }
+`);
+  const baseline = await runScenario(scenario);
+  const result = await runScenario(scenario, { baseline, compare: { baselineLabel: 'first run' } });
+  assert.ok(Array.isArray(result.findings), 'the advisor ran');
+  assert.deepEqual(result.gate?.thresholds.map((check) => check.status), ['pass', 'fail']);
+  assert.equal(result.gate?.comparison?.baselineLabel, 'first run');
+  assert.equal(exitDecision(result).exitCode, ExitCode.ThresholdFailed);
+  assert.equal(exitDecision(result, { fail: false }).exitCode, ExitCode.Success);
 });

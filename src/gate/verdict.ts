@@ -64,6 +64,11 @@ export function judgeRun(result: RunResult, options: VerdictOptions = {}): RunVe
   return { findings: advise(result), ...(gate && { gate }), ...runExit(result, gate, options) };
 }
 
+/** The exit code of a run that carries its verdict (runScenario's result, a saved report). */
+export function exitDecision(judged: RunResult, options: VerdictOptions = {}): ExitDecision {
+  return runExit(judged, judged.gate, options);
+}
+
 /** The precedence of src/exit-codes.ts, from "did not finish" down to the gate. */
 function runExit(result: RunResult, gate: GateVerdict | undefined, options: VerdictOptions): ExitDecision {
   const interrupted = interruptionExitCode(result.interruption);

@@ -18,7 +18,7 @@ import { RunFailedError } from '../../errors.js';
 import { parseOverride } from '../../scenario/overrides.js';
 import { parseMinEffect, parseRepeat } from '../gate-options.js';
 import { readRunReport } from '../../report/read.js';
-import { judgeRun, withVerdict, type RunVerdict, type VerdictOptions } from '../../gate/verdict.js';
+import { exitDecision, type ExitDecision, type VerdictOptions } from '../../gate/verdict.js';
 import { gateSettings } from '../../gate/settings.js';
 import { checkRunSafety } from '../../scenario/target-safety.js';
 
@@ -44,13 +44,10 @@ export interface RunCommandOptions {
 
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   const prepared = await prepareRun(file, options);
-  const { result, failure } = await measure(prepared.scenario, prepared.trials, options, io);
-  const verdict = judgeRun(result, prepared.verdictOptions);
-  // The verdict belongs to the run's report: every format shows it, `report` re-renders it.
-  const judged = withVerdict(result, verdict);
-  const reports = await writeReports(judged, prepared.reportPath, options, io);
-  const baselineFile = await saveBaseline(judged, verdict, prepared.baselinePath, io);
-
+  const { result, failure } = await measure(prepared, options, io);
+  const verdict = exitDecision(result, prepared.verdictOptions);
+  const reports = await writeReports(result, prepared.reportPath, options, io);
+  const baselineFile = await saveBaseline(result, verdict, prepared.baselinePath, io);
   if (failure !== undefined) throw failure;
   // A report not written where it was asked is a failed run for CI, even though its figures were saved elsewhere.
   if (reports.failed || baselineFile.failed) return ExitCode.RunError;
@@ -88,12 +85,12 @@ async function prepareRun(file: string, options: RunCommandOptions): Promise<Pre
 }
 
 /** Runs the scenario with progress and Ctrl-C handling; a run that failed part-way still yields what it measured. */
-async function measure(scenario: Scenario, trials: number, options: RunCommandOptions, io: CliIo): Promise<{ result: RunResult; failure?: unknown }> {
+async function measure({ scenario, trials, verdictOptions }: PreparedRun, options: RunCommandOptions, io: CliIo): Promise<{ result: RunResult; failure?: unknown }> {
   const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   // The live view owns the terminal until it is unmounted; the message must come after it.
   const interrupt = stopOnInterrupt(io, () => progress.stop());
   try {
-    return { result: await runScenario(scenario, { repeat: trials, signal: interrupt.signal, onEvent: progress.onEvent }) };
+    return { result: await runScenario(scenario, { ...verdictOptions, repeat: trials, signal: interrupt.signal, onEvent: progress.onEvent }) };
   } catch (error) {
     if (!(error instanceof RunFailedError)) throw error;
     // What was measured before the failure is written like any partial run; the failure is reported after.
@@ -124,7 +121,7 @@ async function writeReports(result: RunResult, reportPath: string, options: RunC
 }
 
 /** `--save-baseline`: only a complete run in which every variant succeeded makes a baseline worth comparing with. */
-async function saveBaseline(result: RunResult, verdict: RunVerdict, baselinePath: string | undefined, io: CliIo): Promise<ReportWriter> {
+async function saveBaseline(result: RunResult, verdict: ExitDecision, baselinePath: string | undefined, io: CliIo): Promise<ReportWriter> {
   const baselineFile = new ReportWriter();
   if (!baselinePath) return baselineFile;
   if (result.partial) {
