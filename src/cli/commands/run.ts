@@ -10,7 +10,7 @@ import type { ReportFormat } from '../../report/index.js';
 import { defaultReportPath, describeWriteError } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { checkWritable, plannedFormatFiles, ReportWriter } from '../report-files.js';
-import { interruptionExitCode, stopOnInterrupt } from '../interrupt.js';
+import { interruptionExitCode, untilInterrupted } from '../interrupt.js';
 import { ExitCode } from '../../exit-codes.js';
 import { RunFailedError } from '../../errors.js';
 import { parseOverride } from '../../scenario/overrides.js';
@@ -61,17 +61,15 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   ]);
   const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
   // The live view owns the terminal until it is unmounted; the message must come after it.
-  const interrupt = stopOnInterrupt(io, () => progress.stop());
   let result;
   let failure: unknown;
   try {
-    result = await runScenario(scenario, { repeat: gate.trials, signal: interrupt.signal, onEvent: progress.onEvent });
+    result = await untilInterrupted(io, (signal) => runScenario(scenario, { repeat: gate.trials, signal, onEvent: progress.onEvent }), () => progress.stop());
   } catch (error) {
     if (!(error instanceof RunFailedError)) throw error;
     // What was measured before the failure is written like any partial run; the failure is reported after.
     ({ result, failure } = error);
   } finally {
-    interrupt.release();
     progress.stop();
   }
 
