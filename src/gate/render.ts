@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import { formatCount, formatDuration, formatRate, signed } from '../report/format.js';
 import { COMPACT_ROWS } from '../report/comparison.js';
-import type { ThresholdUnit } from './threshold.js';
+import type { ThresholdUnit } from '../scenario/threshold.js';
 import type { JunitCase } from '../report/junit.js';
 import { escapeMarkdown as md, markdownCode } from '../report/escape.js';
 import { comparisonFailures, failedThresholds, gateOutcome, regressions, type BaselineComparison, type GateVerdict, type MetricComparison, type ThresholdCheck } from './verdict.js';

@@ -5,10 +5,10 @@
  */
 import type { RunResult } from '../result.js';
 import { ExitCode } from '../exit-codes.js';
-import type { ThresholdUnit } from './threshold.js';
+import type { ThresholdUnit } from '../scenario/threshold.js';
 import { checkThresholds } from './check-thresholds.js';
 import { compareWithBaseline, type CompareOptions } from './compare.js';
-import type { GateMetricKey } from './metrics.js';
+import type { GateMetricKey } from '../scenario/gate-metrics.js';
 
 export interface ThresholdCheck {
   variant: string;
