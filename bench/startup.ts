@@ -2,8 +2,9 @@
  * The CLI's start-up (issue 12): `poolbench --help` and `poolbench validate` against `node -e 0`,
  * hyperfine-style: warm-up runs, then many runs of each, their median, and its ratio to bare
  * Node's. hyperfine measures when it is installed; otherwise each command is spawned in a loop,
- * the three interleaved so that what else the machine does hits them alike. Every run's time is
- * kept in the raw figures' spread (quartiles): on a busy machine the median moves by tens of ms.
+ * all of them interleaved so that what else the machine does hits them alike. The raw figures keep
+ * the spread (quartiles): on a busy machine the median moves by tens of ms. Beside each command,
+ * Node importing just that command's libraries shows how much of its start-up is theirs.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -26,24 +27,30 @@ interface Command {
   args: string[];
 }
 
+/** Node importing `packages` and doing nothing else: the least a command that needs them can cost. */
+const importing = (...packages: string[]): Command => ({ name: `import ${packages.join(', ')}`, args: ['--input-type=module', '-e', packages.map((p) => `await import('${p}');`).join(' ')] });
+
 const NODE: Command = { name: 'node -e 0', args: ['-e', '0'] };
-const MEASURED: Array<Command & { id: number }> = [
-  { id: 7, name: 'poolbench --help', args: [BIN, '--help'] },
-  { id: 8, name: 'poolbench validate scenarios/keepalive.yaml', args: [BIN, 'validate', join(packageRoot, 'scenarios', 'keepalive.yaml')] },
+/** Each command, and beside it its libraries imported alone, to tell poolbench's own share from theirs. */
+const MEASURED: Array<Command & { id: number; libraries: Command }> = [
+  { id: 7, name: 'poolbench --help', args: [BIN, '--help'], libraries: importing('commander') },
+  { id: 8, name: 'poolbench validate scenarios/keepalive.yaml', args: [BIN, 'validate', join(packageRoot, 'scenarios', 'keepalive.yaml')], libraries: importing('commander', 'zod', 'yaml') },
 ];
 
 /** The two start-up figures, each the ratio of its median to `node -e 0`'s. */
 export async function startupFigures(): Promise<Figure[]> {
   const load = loadavg()[0];
-  const commands = [NODE, ...MEASURED];
+  const commands = [NODE, ...MEASURED.flatMap((command) => [command, command.libraries])];
   const hyperfine = await hyperfineVersion();
   const times = hyperfine ? await timesWithHyperfine(commands) : timesWithSpawnLoop(commands);
+  const spread = new Map(commands.map((command, index) => [command, quartiles(times[index])]));
   const tool = hyperfine ?? 'spawn loop';
-  const node = quartiles(times[0]);
+  const node = spread.get(NODE)!;
   // Above half the cores' worth of load, other work competed with the runs.
   const busy = load > cpus().length / 2 ? `machine busy (load average ${load.toFixed(1)} on ${cpus().length} cores): the figure is noisy` : undefined;
-  return MEASURED.map((command, index) => {
-    const measured = quartiles(times[index + 1]);
+  return MEASURED.map((command) => {
+    const measured = spread.get(command)!;
+    const libraries = spread.get(command.libraries)!;
     const ratio = measured.median / node.median;
     return {
       id: command.id,
@@ -51,7 +58,7 @@ export async function startupFigures(): Promise<Figure[]> {
       measured: `${ratio.toFixed(2)}× (median ${measured.median.toFixed(0)} ms vs ${node.median.toFixed(0)} ms)`,
       target: `≤ ${MAX_RATIO}×`,
       met: ratio <= MAX_RATIO,
-      raw: { medianMs: round(measured.median), q1Ms: round(measured.q1), q3Ms: round(measured.q3), nodeMedianMs: round(node.median), nodeQ1Ms: round(node.q1), nodeQ3Ms: round(node.q3), runs: RUNS, warmupRuns: WARMUP_RUNS, tool, loadAverage: round(load) },
+      raw: { medianMs: round(measured.median), q1Ms: round(measured.q1), q3Ms: round(measured.q3), nodeMedianMs: round(node.median), nodeQ1Ms: round(node.q1), nodeQ3Ms: round(node.q3), librariesMedianMs: round(libraries.median), librariesRatio: round(libraries.median / node.median), runs: RUNS, warmupRuns: WARMUP_RUNS, tool, loadAverage: round(load) },
       ...(busy && { note: busy }),
     };
   });
@@ -106,4 +113,4 @@ function quartiles(values: number[]): { q1: number; median: number; q3: number }
   return { q1: at(0.25), median: at(0.5), q3: at(0.75) };
 }
 
-const round = (n: number) => Math.round(n * 10) / 10;
+const round = (n: number) => Math.round(n * 100) / 100;
