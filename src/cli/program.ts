@@ -88,6 +88,7 @@ function addReportCommands(program: Command, io: CliIo, execute: Execute): void 
     .action((base: string, current: string, options: CompareCommandOptions) => execute(async () => (await import('./commands/compare.js')).compareCommand(base, current, options, io)));
 }
 
+/** `validate`: checks a scenario file and sends nothing. */
 function addScenarioCommands(program: Command, io: CliIo, execute: Execute): void {
   program
     .command('validate')
