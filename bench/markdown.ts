@@ -7,9 +7,12 @@ export interface BenchReport {
   durationS: number;
   environment: Environment;
   figures: Figure[];
+  /** Its JSON file, in reports/. */
+  file: string;
 }
 
-export function renderBenchMarkdown(report: BenchReport): string {
+/** `title` heads the section; `command` is what measured it. */
+export function renderBenchMarkdown(report: BenchReport, title: string, command: string): string {
   const env = report.environment;
   const rawText = (raw: Figure['raw']) =>
     Object.entries(raw)
@@ -17,9 +20,9 @@ export function renderBenchMarkdown(report: BenchReport): string {
       .join(', ');
   const rows = report.figures.map((f) => `| ${f.id} | ${f.title} | ${f.measured} | ${f.target} | ${f.met ? 'yes' : '**no**'} | ${rawText(f.raw)}${f.note ? ` (${f.note})` : ''} |`);
   return [
-    '## The six figures (issue 5)',
+    `## ${title}`,
     '',
-    `Measured by \`npm run bench\` on ${report.startedAt} in ${report.durationS.toFixed(0)} s: ${env.cpuCount}× ${env.cpuModel}, Node ${env.node}, undici ${env.undici}, ${env.platform} ${env.osRelease}. Raw figures are in \`reports/bench.json\`.`,
+    `Measured by \`${command}\` on ${report.startedAt} in ${report.durationS.toFixed(0)} s: ${env.cpuCount}× ${env.cpuModel}, Node ${env.node}, undici ${env.undici}, ${env.platform} ${env.osRelease}. Raw figures are in \`reports/${report.file}\`.`,
     '',
     '| # | figure | measured | target | met | raw |',
     '| --- | --- | --- | --- | --- | --- |',

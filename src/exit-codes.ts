@@ -65,15 +65,16 @@ export const exitCodeOutputs: Record<ExitCodeName, string> = {
  * The exit code of a run that was cut short, by why; undefined when it ran to its end. Typed by
  * its shape rather than RunResult's, so this bottom module imports nothing.
  */
-export function interruptionExitCode(interruption: { reason: 'SIGINT' | 'SIGTERM' | (string & {}) } | undefined): number | undefined {
-  switch (interruption?.reason) {
-    case undefined:
-      return undefined;
-    case 'SIGINT':
-      return ExitCode.Interrupted;
-    case 'SIGTERM':
-      return ExitCode.Terminated;
-    default:
-      return ExitCode.RunError;
-  }
+export function interruptionExitCode(interruption: { reason: InterruptSignal | (string & {}) } | undefined): number | undefined {
+  const reason = interruption?.reason;
+  if (reason === undefined) return undefined;
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? signalExitCode(reason) : ExitCode.RunError;
+}
+
+/** The signals that stop a command: the same code whether the second Ctrl-C quits at once or the first one cuts a run short. */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** 128 + the signal's number, as shells report it. */
+export function signalExitCode(signal: InterruptSignal): number {
+  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
 }

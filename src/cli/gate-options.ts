@@ -1,21 +1,16 @@
 /** The gate's command-line values, checked with errors that name the flag. */
-import { PoolbenchError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
-
-function invalidOption(flag: string, value: string, expected: string): PoolbenchError {
-  return new PoolbenchError(`${flag}: expected ${expected}, but found ${JSON.stringify(value)}`, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput });
-}
+import { invalidValue } from './invalid-option.js';
 
 /** `--repeat N`: trials per variant. */
 export function parseRepeat(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000) throw invalidOption('--repeat', value, 'a whole number of trials from 1 to 1000');
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000) throw invalidValue('--repeat', value, 'a whole number of trials from 1 to 1000');
   return n;
 }
 
 /** `--min-effect 5%` (or `5`): the smallest change, in percent, the gate counts. */
 export function parseMinEffect(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%?\s*$/.exec(value);
-  if (!m || Number(m[1]) > 1000) throw invalidOption('--min-effect', value, 'a percentage such as 5%');
+  if (!m || Number(m[1]) > 1000) throw invalidValue('--min-effect', value, 'a percentage such as 5%');
   return Number(m[1]);
 }

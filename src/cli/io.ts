@@ -1,4 +1,4 @@
-import { ExitCode } from '../exit-codes.js';
+import { signalExitCode, type InterruptSignal } from '../exit-codes.js';
 
 /**
  * What a command may touch of the outside world. The binary passes the real process; tests
@@ -9,7 +9,7 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** Calls `listener` on Ctrl-C / SIGTERM until the returned function is called. */
-  onInterrupt(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  onInterrupt(listener: (signal: InterruptSignal) => void): () => void;
 }
 
 /**
@@ -32,10 +32,10 @@ export function processIo(): CliIo {
     env: process.env,
     onInterrupt(listener) {
       let interrupts = 0;
-      const handle = (signal: 'SIGINT' | 'SIGTERM') => {
+      const handle = (signal: InterruptSignal) => {
         interrupts += 1;
         // A second signal means "now": nothing more is written, not even what the first one was writing.
-        if (interrupts > 1) process.exit(signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted);
+        if (interrupts > 1) process.exit(signalExitCode(signal));
         listener(signal);
       };
       const onSigint = () => handle('SIGINT');

@@ -6,7 +6,7 @@
  */
 import type { RunResult, TrialFigures, VariantResult } from '../result.js';
 import { PoolbenchError } from '../errors.js';
-import { holds, parseThreshold, type Threshold, type ThresholdMetric } from './threshold.js';
+import { holds, parseThreshold, type Threshold, type ThresholdMetric } from '../scenario/threshold.js';
 import type { ThresholdCheck } from './types.js';
 import { connectionsUsed } from '../metrics/connection-use.js';
 

@@ -14,7 +14,8 @@
 import type { RunResult, TrialFigures, VariantResult } from '../result.js';
 import { trialFigures } from '../metrics/trials.js';
 import { mannWhitneyU, median, smallestPossiblePValue } from './statistics.js';
-import { GATE_METRIC_KEYS, TAIL_METRICS, type GateMetricKey } from './metrics.js';
+import { TAIL_METRICS } from './metrics.js';
+import { GATE_METRIC_KEYS, type GateMetricKey } from '../scenario/gate-metrics.js';
 import type { BaselineComparison, ChangeVerdict, MetricComparison, VariantComparison } from './types.js';
 
 /** benchstat's significance level. */

@@ -1,10 +1,4 @@
-/**
- * The metrics the baseline comparison can judge, by the key a scenario's `gate:` section and the
- * report use. Kept apart, without imports, so the scenario schema can name them without loading
- * the gate.
- */
-export const GATE_METRIC_KEYS = ['p50', 'p90', 'p99', 'mean', 'rps'] as const;
-export type GateMetricKey = (typeof GATE_METRIC_KEYS)[number];
+import type { GateMetricKey } from '../scenario/gate-metrics.js';
 
 /**
  * Tail percentiles: a handful of requests decide them, and a busy machine moves them by tens of

@@ -3,8 +3,8 @@
  * comparison with a saved baseline. Types only, importing no code of the gate, so that result.ts
  * can hold a verdict without depending on how it is computed (as advisor/types.ts for findings).
  */
-import type { ThresholdUnit } from './threshold.js';
-import type { GateMetricKey } from './metrics.js';
+import type { ThresholdUnit } from '../scenario/threshold.js';
+import type { GateMetricKey } from '../scenario/gate-metrics.js';
 
 export interface ThresholdCheck {
   variant: string;

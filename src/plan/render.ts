@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { COMPACT_ROWS } from '../report/comparison.js';
 import { formatDuration, formatRate, formatShare } from '../report/format.js';
-import { formatSlo } from './slo.js';
+import { formatSlo } from '../scenario/slo.js';
 import { displaySafeRun, visibleText } from '../report/escape.js';
 import { CONFIRM_MARGIN } from './sweep.js';
 import type { PlanResult, PlanStep, VariantPlan } from './types.js';

@@ -2,7 +2,7 @@
 import type { Environment, RunResult } from '../result.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { LatencySummary } from '../metrics/histogram.js';
-import type { Slo } from './slo.js';
+import type { Slo } from '../scenario/slo.js';
 import type { LittleCheck, PoolFigures } from './little.js';
 import type { UslFit } from './usl.js';
 

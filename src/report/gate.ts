@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import { formatCount, formatDuration, formatRate, signed } from './format.js';
 import { COMPACT_ROWS } from './comparison.js';
-import type { ThresholdUnit } from '../gate/threshold.js';
+import type { ThresholdUnit } from '../scenario/threshold.js';
 import { escapeMarkdown as md, markdownCode } from './escape.js';
 import { markdownTable } from './markdown-table.js';
 import type { BaselineComparison, GateVerdict, MetricComparison, ThresholdCheck } from '../gate/types.js';

@@ -11,6 +11,9 @@ import { renderJson } from './json.js';
 import { renderHgrm } from './hgrm.js';
 import { renderJunit } from './junit.js';
 import { slugify } from './write.js';
+import type { ReportFormat } from './formats.js';
+
+export { reportFormats, type ReportFormat } from './formats.js';
 
 export interface RenderedReport {
   /** Set when a format writes several files: becomes part of each file's name. */
@@ -32,7 +35,4 @@ export const reporters = {
   json: single('json', renderJson),
   hgrm: { extension: 'hgrm', render: (result) => result.variants.map((v) => ({ part: slugify(v.name), content: renderHgrm(v) })) },
   junit: single('junit.xml', renderJunit),
-} satisfies Record<string, Reporter>;
-
-export type ReportFormat = keyof typeof reporters;
-export const reportFormats = Object.keys(reporters) as ReportFormat[];
+} satisfies Record<ReportFormat, Reporter>;

@@ -157,9 +157,9 @@ function objectSchemaAt(schema: z.ZodType, input: unknown, path: YamlPath): z.Zo
   return current instanceof z.ZodObject ? current : undefined;
 }
 
-/** Sees through optional, default and transform wrappers, and picks the union member `value` is meant for. */
+/** Sees through optional, default, prefault and transform wrappers, and picks the union member `value` is meant for. */
 function unwrap(schema: z.ZodType, value: unknown): z.ZodType | undefined {
-  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) return unwrap(schema.unwrap() as z.ZodType, value);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodNullable) return unwrap(schema.unwrap() as z.ZodType, value);
   if (schema instanceof z.ZodPipe) return unwrap(schema.in as z.ZodType, value);
   if (schema instanceof z.ZodUnion) {
     const member = (schema.options as z.ZodType[]).find((option) => option instanceof z.ZodObject && literalsMatch(option, value));

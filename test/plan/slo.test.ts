@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { brokenSlos, parseSlo } from '../../src/plan/slo.js';
+import { brokenSlos } from '../../src/plan/slo.js';
+import { parseSlo } from '../../src/scenario/slo.js';
 import { ScenarioError } from '../../src/errors.js';
 import { scenarioFromYaml } from '../helpers/scenario.js';
 import type { LatencySummary } from '../../src/metrics/histogram.js';

@@ -6,7 +6,7 @@ import { renderPlan, renderPlanJson, renderStepLine } from '../../plan/render.js
 import { defaultReportPath } from '../../report/write.js';
 import { checkWritable, ReportWriter } from '../report-files.js';
 import { ExitCode, interruptionExitCode } from '../../exit-codes.js';
-import { stopOnInterrupt } from '../interrupt.js';
+import { untilInterrupted } from '../interrupt.js';
 
 export interface PlanCommandOptions {
   out?: string;
@@ -20,19 +20,15 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
   // Checked before any load is sent; written after with a temporary file as the fallback.
   const reportPath = resolve(options.out ?? defaultReportPath(`${scenario.name}-plan`, new Date().toISOString(), 'json'));
   await checkWritable([{ path: reportPath, option: options.out ? '--out' : 'the plan' }]);
-  const interrupt = stopOnInterrupt(io);
-  let result;
-  try {
-    result = await planScenario(scenario, {
-      signal: interrupt.signal,
+  const result = await untilInterrupted(io, (signal) =>
+    planScenario(scenario, {
+      signal,
       ownTarget: options.ownTarget,
       onEvent: (event) => {
         if (!options.quiet && event.type === 'step-end') io.stderr.write(renderStepLine(event.variant, event.step));
       },
-    });
-  } finally {
-    interrupt.release();
-  }
+    }),
+  );
 
   const writer = new ReportWriter();
   await writer.write(reportPath, renderPlanJson(result));

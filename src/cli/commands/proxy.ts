@@ -5,6 +5,9 @@ import { proxyDestination } from '../../proxy/destination.js';
 import { PROXY_FAULT_TYPES, whyProxyCannotApply } from '../../scenario/proxy-faults.js';
 import { PoolbenchError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
+import { waitForInterrupt } from '../interrupt.js';
+import { invalidOption } from '../invalid-option.js';
+import { parsePort } from '../port.js';
 
 export interface ProxyOptions {
   to: string;
@@ -22,18 +25,12 @@ const TRIGGER_KEYS = new Set(['on', 'nth', 'idle', 'probability', 'at', 'for']);
 export async function proxyCommand(options: ProxyOptions, io: CliIo): Promise<number> {
   const to = parseTarget(options.to);
   const faults = options.fault.map(parseFaultSpec);
-  const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidOption(`--port: expected a whole number from 0 to 65535, but found ${JSON.stringify(options.port)}`);
+  const port = parsePort(options.port);
   const proxy = createFaultProxy(to, faults);
   const boundPort = await proxy.listen(port, options.host);
   io.stdout.write(`tcp://${options.host}:${boundPort} -> ${to.host}:${to.port}\n`);
   io.stderr.write(`proxying with ${faults.map((f) => f.type).join(', ') || 'no faults'}; Ctrl-C to stop\n`);
-  const signal = await new Promise<string>((resolve) => {
-    const stopListening = io.onInterrupt((s) => {
-      stopListening();
-      resolve(s);
-    });
-  });
+  const signal = await waitForInterrupt(io);
   const counters = proxy.counters();
   await proxy.close();
   const summary = Object.entries(counters.faults ?? {}).map(([type, c]) => `${type}: struck ${c!.struck}, closed ${c!.connectionsClosed}`);
@@ -75,8 +72,4 @@ export function parseFaultSpec(spec: string): Fault {
   const problem = whyProxyCannotApply(result.data);
   if (problem) throw invalidOption(`--fault ${spec}: ${problem.message}`);
   return result.data;
-}
-
-function invalidOption(message: string, hint?: string): PoolbenchError {
-  return new PoolbenchError(message, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput, hint });
 }

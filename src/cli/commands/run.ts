@@ -12,7 +12,7 @@ import type { ReportFormat } from '../../report/index.js';
 import { defaultReportPath, describeWriteError } from '../../report/write.js';
 import { chooseProgressMode, startProgressOutput } from '../progress-output.js';
 import { checkWritable, plannedFormatFiles, ReportWriter } from '../report-files.js';
-import { stopOnInterrupt } from '../interrupt.js';
+import { untilInterrupted } from '../interrupt.js';
 import { ExitCode } from '../../exit-codes.js';
 import { RunFailedError } from '../../errors.js';
 import { parseOverride } from '../../scenario/overrides.js';
@@ -87,16 +87,15 @@ async function prepareRun(file: string, options: RunCommandOptions): Promise<Pre
 /** Runs the scenario with progress and Ctrl-C handling; a run that failed part-way still yields what it measured. */
 async function measure({ scenario, trials, verdictOptions }: PreparedRun, options: RunCommandOptions, io: CliIo): Promise<{ result: RunResult; failure?: unknown }> {
   const progress = await startProgressOutput(io, chooseProgressMode(io, options.quiet ?? false));
-  // The live view owns the terminal until it is unmounted; the message must come after it.
-  const interrupt = stopOnInterrupt(io, () => progress.stop());
+  // The live view owns the terminal until it is unmounted: the "stopping" message comes after it lets go.
   try {
-    return { result: await runScenario(scenario, { ...verdictOptions, repeat: trials, signal: interrupt.signal, onEvent: progress.onEvent }) };
+    const result = await untilInterrupted(io, (signal) => runScenario(scenario, { ...verdictOptions, repeat: trials, signal, onEvent: progress.onEvent }), () => progress.stop());
+    return { result };
   } catch (error) {
     if (!(error instanceof RunFailedError)) throw error;
     // What was measured before the failure is written like any partial run; the failure is reported after.
     return { result: error.result, failure: error.failure };
   } finally {
-    interrupt.release();
     progress.stop();
   }
 }

@@ -3,8 +3,10 @@ import { UpstreamSchema, type UpstreamConfig } from '../../scenario/schema.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { createUpstreamServer } from '../../upstream/server.js';
 import { urlScheme } from '../../upstream/protocol.js';
-import { PoolbenchError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
+import { waitForInterrupt } from '../interrupt.js';
+import { invalidOption } from '../invalid-option.js';
+import { parsePort } from '../port.js';
 
 export interface ServeOptions {
   port: string;
@@ -23,22 +25,14 @@ export interface ServeOptions {
  */
 export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
   const config = options.scenario ? await upstreamOfScenario(options.scenario) : upstreamFromFlags(options);
-  const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new PoolbenchError(`invalid --port ${JSON.stringify(options.port)}`, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput, hint: 'a whole number from 0 to 65535' });
-  }
+  const port = parsePort(options.port);
   const server = createUpstreamServer(config);
   const boundPort = await server.listen(port, options.host);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   io.stdout.write(`${urlScheme(config.protocol)}://${host}:${boundPort}\n`);
   io.stderr.write(`serving ${config.protocol} (rtt ${config.rtt} ms); Ctrl-C to stop\n`);
 
-  const signal = await new Promise<string>((resolve) => {
-    const stopListening = io.onInterrupt((s) => {
-      stopListening();
-      resolve(s);
-    });
-  });
+  const signal = await waitForInterrupt(io);
   const counters = await server.counters();
   await server.close();
   io.stderr.write(`${signal}: stopped after ${counters.requests} requests on ${counters.connectionsAccepted} connections\n`);
@@ -48,7 +42,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
 async function upstreamOfScenario(file: string): Promise<UpstreamConfig> {
   const scenario = await loadScenarioFile(file);
   if (!scenario.upstream) {
-    throw new PoolbenchError(`${file} names a target, not a bundled upstream`, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput });
+    throw invalidOption(`${file} names a target, not a bundled upstream`);
   }
   return scenario.upstream;
 }
@@ -66,5 +60,5 @@ function upstreamFromFlags(options: ServeOptions): UpstreamConfig {
   const flagOf: Record<string, string> = { rtt: '--rtt', latency: '--latency', response: '--body-size', keepAlive: '--keep-alive-timeout', protocol: '--protocol' };
   const issue = parsed.error.issues[0];
   const flag = flagOf[String(issue.path[0])] ?? String(issue.path[0]);
-  throw new PoolbenchError(`${flag}: ${issue.message}`, { code: 'POOLBENCH_INVALID_OPTION', exitCode: ExitCode.InvalidInput });
+  throw invalidOption(`${flag}: ${issue.message}`);
 }

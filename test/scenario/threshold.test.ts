@@ -1,7 +1,7 @@
 /** Threshold expressions: table-driven, good and bad; bad ones located in the scenario file. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { holds, parseThreshold, type Threshold } from '../../src/gate/threshold.js';
+import { holds, parseThreshold, type Threshold } from '../../src/scenario/threshold.js';
 import { ScenarioError } from '../../src/errors.js';
 import { scenarioFromYaml } from '../helpers/scenario.js';
 

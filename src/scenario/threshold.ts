@@ -9,8 +9,8 @@
  * percentage change for anything `vs baseline`. A bad expression gets one sentence saying what
  * was expected and what was found; the scenario loader places it at the expression's line.
  */
-import { parseDuration } from '../scenario/units.js';
-import { didYouMean } from '../scenario/did-you-mean.js';
+import { parseDuration } from './units.js';
+import { didYouMean } from './did-you-mean.js';
 
 type ValueKind = 'latency' | 'rps' | 'errors' | 'count' | 'share';
 
