@@ -65,10 +65,13 @@ export const exitCodeOutputs: Record<ExitCodeName, string> = {
  * The exit code of a run that was cut short, by why; undefined when it ran to its end. Typed by
  * its shape rather than RunResult's, so this bottom module imports nothing.
  */
-export function interruptionExitCode(interruption: { reason: InterruptSignal | (string & {}) } | undefined): number | undefined {
-  const reason = interruption?.reason;
-  if (reason === undefined) return undefined;
-  return reason === 'SIGINT' || reason === 'SIGTERM' ? signalExitCode(reason) : ExitCode.RunError;
+export function interruptionExitCode(interruption: { reason: string } | undefined): number | undefined {
+  if (interruption === undefined) return undefined;
+  return isInterruptSignal(interruption.reason) ? signalExitCode(interruption.reason) : ExitCode.RunError;
+}
+
+function isInterruptSignal(reason: string): reason is InterruptSignal {
+  return reason === 'SIGINT' || reason === 'SIGTERM';
 }
 
 /** The signals that stop a command: the same code whether the second Ctrl-C quits at once or the first one cuts a run short. */
