@@ -104,7 +104,7 @@ export function parseScenario(text: string, file: string, overrides: readonly Ov
   const writtenVariants = isPlainObject(written) && Array.isArray(written.variants) ? written.variants : [];
   const { variants, findings: variantFindings } = expandVariants(writtenVariants);
   findings.push(...variantFindings);
-  findings.push(...checkDuplicateNames(variants), ...checkFetchKeepAlive(variants), ...checkFetchTargetTls(variants, written));
+  findings.push(...checkDuplicateNames(variants), ...checkFetchKeepAlive(variants), ...checkFetchTargetTls(variants, written), ...checkAutocannonInstances(variants, written));
   // Only a complete list of names can prove that the baseline names none of them.
   const allVariantsValid = !findings.some((finding) => finding.path[0] === 'variants');
   if (allVariantsValid) findings.push(...checkBaseline(written, variants));
@@ -283,6 +283,23 @@ function checkFetchKeepAlive(variants: ExpandedVariant[]): Finding[] {
       path,
       message: 'fetch has no keep-alive switch: it always reuses connections',
       hint: 'use undici or node-http to measure keepAlive: false',
+    });
+  }
+  return [...findings.values()];
+}
+
+/** autocannon gives each instance whole connections: with fewer than the instances, some instance would get no request. */
+function checkAutocannonInstances(variants: ExpandedVariant[], written: unknown): Finding[] {
+  const upstream = isPlainObject(written) && isPlainObject(written.upstream) ? written.upstream : undefined;
+  const instances = typeof upstream?.instances === 'number' ? upstream.instances : 1;
+  const findings = new Map<string, Finding>(); // by path: every expansion of one variant shares it
+  for (const { variant, sourceOf } of variants) {
+    if (variant.client !== 'autocannon' || variant.connections >= instances) continue;
+    const path = sourceOf('connections');
+    findings.set(formatPath(path), {
+      path,
+      message: `autocannon spreads its connections over the ${instances} upstream instances, but has ${variant.connections}: some instance would get no request`,
+      hint: `give variant "${variant.name}" at least ${instances} connections, or lower upstream.instances`,
     });
   }
   return [...findings.values()];

@@ -32,6 +32,13 @@ interface BadInput {
 // Each input has exactly one problem; lines and columns are 1-based, as editors count.
 const badInputs: BadInput[] = [
   {
+    title: 'autocannon with fewer connections than upstream instances (some instance would get no request)',
+    yaml: 'name: x\nupstream: { instances: 3 }\nvariants:\n  - { name: a, client: autocannon, connections: 2 }\n',
+    path: 'variants[0].connections', line: 4, col: 49,
+    message: /spreads its connections over the 3 upstream instances, but has 2/,
+    hint: /at least 3 connections/,
+  },
+  {
     title: 'a uniform latency whose max is below its min',
     yaml: 'name: x\nupstream:\n  latency: {distribution: uniform, min: 20ms, max: 10ms}\nvariants: [{name: a, client: undici}]\n',
     path: 'upstream.latency.max', line: 3,
