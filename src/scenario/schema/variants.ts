@@ -69,7 +69,7 @@ export const NodeHttp2VariantSchema = z.strictObject({
   ...common,
   client: z.literal('node-http2'),
   keepAlive: z.literal(true, { error: 'node-http2 sessions always stay open; remove keepAlive: false' }).default(true),
-  sessions: positiveInt(LIMITS.connections).default(1).describe('HTTP/2 sessions (connections) open at once'),
+  sessions: positiveInt(LIMITS.connections).default(1).describe('HTTP/2 sessions (connections) open at once, per upstream instance'),
   maxStreamsPerSession: positiveInt(LIMITS.streams).default(100).describe('streams in flight per session; the server\'s SETTINGS may lower it'),
 });
 
