@@ -22,7 +22,6 @@ import { describeEnvironment } from './run/environment.js';
 import type { EmitRunEvent, RunEvent } from './run/events.js';
 
 export type { RunEvent } from './run/events.js';
-export { describeEnvironment } from './run/environment.js';
 
 /** With a baseline and the comparison's settings, the result carries the gate's verdict (gate/verdict.ts). */
 export interface RunOptions extends VerdictOptions {
