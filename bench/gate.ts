@@ -12,7 +12,8 @@
 import { resolve } from 'node:path';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { parseOverride } from '../src/scenario/overrides.js';
-import { describeEnvironment, runScenario } from '../src/runner.js';
+import { runScenario } from '../src/runner.js';
+import { describeEnvironment } from '../src/run/environment.js';
 import { compareWithBaseline } from '../src/gate/compare.js';
 import { gateExitCode } from '../src/gate/outcome.js';
 import type { MetricComparison } from '../src/gate/types.js';

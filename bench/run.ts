@@ -5,7 +5,7 @@
  * `npm run bench:startup` measures the start-up figures alone, in about a minute.
  */
 import { join } from 'node:path';
-import { describeEnvironment } from '../src/runner.js';
+import { describeEnvironment } from '../src/run/environment.js';
 import { packageRoot } from '../src/package-info.js';
 import { accuracy, coordinatedOmission, engineParity, generatorOverhead, memory, type Figure, upstreamSpeed } from './figures.js';
 import { startupFigures } from './startup.js';

@@ -70,7 +70,7 @@ export function interruptionExitCode(interruption: { reason: string } | undefine
   return isInterruptSignal(interruption.reason) ? signalExitCode(interruption.reason) : ExitCode.RunError;
 }
 
-function isInterruptSignal(reason: string): reason is InterruptSignal {
+export function isInterruptSignal(reason: unknown): reason is InterruptSignal {
   return reason === 'SIGINT' || reason === 'SIGTERM';
 }
 

@@ -22,7 +22,6 @@ import { describeEnvironment } from './run/environment.js';
 import type { EmitRunEvent, RunEvent } from './run/events.js';
 
 export type { RunEvent } from './run/events.js';
-export { describeEnvironment } from './run/environment.js';
 
 /** With a baseline and the comparison's settings, the result carries the gate's verdict (gate/verdict.ts). */
 export interface RunOptions extends VerdictOptions {
@@ -36,7 +35,8 @@ export interface RunOptions extends VerdictOptions {
   repeat?: number;
 }
 
-export function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+/** Async even where the plan refuses the scenario (planRun throws): callers get a rejection, never a synchronous throw. */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   return runPlan(planRun(scenario, options.repeat), options);
 }
 
@@ -51,7 +51,7 @@ interface RunOutcome {
   upstreamUrl?: string;
 }
 
-export async function runPlan(plan: RunPlan, options: RunOptions = {}): Promise<RunResult> {
+async function runPlan(plan: RunPlan, options: RunOptions = {}): Promise<RunResult> {
   const emit = options.onEvent ?? (() => {});
   const outcome: RunOutcome = { startedAt: new Date(), environment: describeEnvironment(), trials: plan.variants.map(() => []) };
   // One controller for every reason to stop: the caller's signal, or the upstream dying.

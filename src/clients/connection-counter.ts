@@ -51,8 +51,3 @@ export class ConnectionCounter {
     return { ...this.counts };
   }
 }
-
-/** Several clients' counts as one (the worker threads'). */
-export function sumCounts(all: readonly ClientConnectionCounts[]): ClientConnectionCounts {
-  return all.reduce((sum, c) => ({ opened: sum.opened + c.opened, closed: sum.closed + c.closed, failed: sum.failed + c.failed }), { opened: 0, closed: 0, failed: 0 });
-}

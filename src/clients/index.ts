@@ -29,5 +29,5 @@ export function createClient(variant: Variant, target: Target, onConnect: Connec
   }
 }
 
-export type { Client, LoadEngine, RequestClient, RequestVariant } from './types.js';
+export type { Client, RequestClient, RequestVariant } from './types.js';
 export type { Target } from './target.js';

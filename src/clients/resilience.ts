@@ -24,7 +24,7 @@ export function withResilience(send: Send, variant: RequestVariant, method: stri
   return resilient;
 }
 
-export function withRetries(send: Send, retry: RetryConfig): Send {
+function withRetries(send: Send, retry: RetryConfig): Send {
   return async (path, signal, stop) => {
     for (let retries = 0; ; retries++) {
       let waitMs: number;
@@ -57,7 +57,7 @@ function retryAfterMs(response: Response, retry: RetryConfig): number | undefine
  * class for every client. A per-request controller rather than AbortSignal.any: the run's
  * signal lives long, and signals combined with it would be kept until it aborts.
  */
-export function withDeadline(send: Send, ms: number): Send {
+function withDeadline(send: Send, ms: number): Send {
   return async (path, signal, stop) => {
     const controller = new AbortController();
     const forward = () => controller.abort(signal.reason);

@@ -1,6 +1,8 @@
 /**
- * The one spreader every client kind uses: requests go to the instances of `upstream.instances`
- * (and to a variant's independent `pools`) in turn, as a client-side load balancer would.
+ * The one spreader of the request clients (request-client.ts): requests go to their lanes — the
+ * instances of `upstream.instances`, or a variant's independent `pools` — in turn, as a
+ * client-side load balancer would. undici's BalancedPool and autocannon spread over the
+ * instances themselves: a second spreader in front of theirs would only fight it.
  */
 export class RoundRobin<T> {
   private nextIndex = 0;

@@ -11,7 +11,7 @@
  * Runner-facing API:
  *
  *   const client = load.workers > 1
- *     ? createWorkerEngine(scenario, variant, target, () => recorder)        // load/workers.ts
+ *     ? createWorkerEngine(load, variant, target, () => recorder)            // load/workers.ts
  *     : createClient(variant, target, (connectMs) => recorder.recordConnect(connectMs)); // clients/index.ts
  *   const outcome = await driveLoad(client, load, {                         // load/index.ts
  *     ...window,                                                             // WindowOptions (load/types.ts)

@@ -28,7 +28,7 @@ function warmupRamp(load: LoadConfig): Ramp {
   return new Ramp(start > 0 ? start : (load.stages?.[0].target ?? 0));
 }
 
-export function runLoad(load: LoadConfig, options: LoadOptions): Promise<LoadOutcome> {
+function runLoad(load: LoadConfig, options: LoadOptions): Promise<LoadOutcome> {
   const ramp = options.warmup ? warmupRamp(load) : rampOf(load);
   if (load.model === 'open') return runOpenLoad({ ...options, rate: ramp, maxInFlight: load.maxInFlight });
   return runClosedLoad({ ...options, concurrency: ramp, idleGap: load.idleGap === undefined ? undefined : createLatencySampler(load.idleGap) });

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { LoadConfig, Variant } from '../scenario/schema.js';
 import type { ClientConnectionCounts, LoadEngine } from '../clients/types.js';
 import type { Target } from '../clients/target.js';
-import { sumCounts } from '../clients/connection-counter.js';
+import { sumFields } from '../metrics/counts.js';
 import type { RecordedFigures, VariantRecorder } from '../metrics/recorder.js';
 import type { LoadOutcome, WindowOptions } from './types.js';
 
@@ -108,7 +108,7 @@ class WorkerThreadsEngine implements LoadEngine {
     }
   }
 
-  readonly connections = (): ClientConnectionCounts => sumCounts(this.connectionsByThread);
+  readonly connections = (): ClientConnectionCounts => sumFields(this.connectionsByThread);
 
   async close(): Promise<void> {
     this.post({ type: 'close' });

@@ -11,7 +11,8 @@
  */
 import type { PlanConfig, Scenario, Variant } from '../scenario/schema.js';
 import type { VariantResult, RunResult } from '../result.js';
-import { runScenario, describeEnvironment } from '../runner.js';
+import { runScenario } from '../runner.js';
+import { describeEnvironment } from '../run/environment.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { brokenSlos } from './slo.js';

@@ -56,7 +56,8 @@ function changeCell(change: string): string {
   return `<span class="change ${tone}">${h(change)}</span>`;
 }
 
-function comparisonTable(result: RunResult): string {
+/** Not comparisonTable (the text formats' layout): each column gets its chart colour, and the change always sits under its figure. */
+function comparisonSection(result: RunResult): string {
   const grid = comparisonGrid(result);
   if (!grid) return '<p>No variant was measured.</p>';
   const swatch = (name: string) => `<span class="swatch" style="background:${PALETTE[result.variants.findIndex((v) => v.name === name) % PALETTE.length]}"></span>`;
@@ -118,7 +119,7 @@ ${scenario.description ? `<p class="description">${h(scenario.description)}</p>`
 ${result.partial ? `<p class="partial">Partial run: ${h(result.interruption?.message ?? 'not every variant ran')}.</p>` : ''}
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
 <h2>Comparison</h2>
-${comparisonTable(result)}
+${comparisonSection(result)}
 <h2>Charts</h2>
 <div class="charts">
 ${charts.map((c) => `<section class="card"><h3>${h(c.title)}</h3><div class="chart" id="chart-${h(c.id)}"></div>${c.faultBands ? FAULT_CAPTION : ''}</section>`).join('\n')}

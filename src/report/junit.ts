@@ -3,7 +3,7 @@
  * had errors or its load generator was saturated, then one per threshold and compared metric
  * of the CI gate when the run has a verdict.
  */
-import type { RunResult, VariantResult } from '../result.js';
+import type { RunResult } from '../result.js';
 import { displaySafeRun, escapeXml as xml } from './escape.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
 import { connectionsCell } from './comparison.js';

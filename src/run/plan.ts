@@ -73,7 +73,7 @@ function deployFaults(deploy: DeployConfig, index: number): Fault[] {
 }
 
 /** The windows of the timed faults among `faults`, in order. */
-export function faultWindowsOf(faults: Fault[]): FaultWindow[] {
+function faultWindowsOf(faults: Fault[]): FaultWindow[] {
   const windows = faults.flatMap(({ trigger }) => (trigger.at === undefined ? [] : [{ startMs: trigger.at, endMs: trigger.at + (trigger.for ?? Infinity) }]));
   return windows.sort((a, b) => a.startMs - b.startMs);
 }

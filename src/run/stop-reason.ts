@@ -3,6 +3,7 @@
  * and the result records it as it is — no message is parsed back into a reason.
  */
 import type { RunResult } from '../result.js';
+import { isInterruptSignal } from '../exit-codes.js';
 
 export type Interruption = NonNullable<RunResult['interruption']>;
 
@@ -17,7 +18,7 @@ export function upstreamExited(what: string, code: number | null, signal: NodeJS
  */
 export function interruptionOf(reason: unknown): Interruption {
   if (isInterruption(reason)) return reason;
-  if (reason === 'SIGINT' || reason === 'SIGTERM') return { reason, message: `interrupted by ${reason}` };
+  if (isInterruptSignal(reason)) return { reason, message: `interrupted by ${reason}` };
   return { reason: 'error', message: String(reason instanceof Error ? reason.message : reason) };
 }
 

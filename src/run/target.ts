@@ -23,12 +23,18 @@ export async function reach(plan: RunPlan): Promise<Reached> {
   const { upstream: where, request } = plan;
   if (where.kind === 'bundled') {
     const upstream = await startUpstreams(where.instances);
-    const ca = upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined;
+    const ca = await stopOnFailure(upstream, async () => (upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined));
     return { upstream, upstreamName: 'bundled upstream', target: { origin: upstream.url, origins: upstream.urls, ca, request } };
   }
   const upstream = where.faults ? await startFaultProxy(where.url, where.faults) : undefined;
+  const tls = await stopOnFailure(upstream, () => readTargetTls(where.tls));
+  return { upstream, upstreamName: 'fault proxy', target: { origin: upstream?.url ?? where.url.origin, request, ...tls } };
+}
+
+/** `work`'s result; when it fails, what was started is stopped first: the caller never gets a handle to stop it. */
+async function stopOnFailure<T>(upstream: UpstreamGroup | undefined, work: () => Promise<T>): Promise<T> {
   try {
-    return { upstream, upstreamName: 'fault proxy', target: { origin: upstream?.url ?? where.url.origin, request, ...(await readTargetTls(where.tls)) } };
+    return await work();
   } catch (error) {
     await upstream?.stop();
     throw error;

@@ -27,7 +27,7 @@ import { ProgressTicker } from './progress-ticker.js';
 import { assembleVariantResult, clientSnapshot, throughputRps, type VariantMeasurement } from './assemble.js';
 
 /** How long requests in flight at the end of a window may take before they are abandoned. */
-export const GRACE_MS = 2000;
+const GRACE_MS = 2000;
 
 export interface VariantContext {
   plan: RunPlan;

@@ -45,7 +45,7 @@ export class HttpFaults {
   onRequest(connection: UpstreamConnection, req: Request, res: Reply): boolean {
     const fault = this.plan.onRequest(connection);
     if (fault === undefined) return false;
-    // Lost: the connection is on its way out or frozen.
+    // Lost: the connection is on its way out or stalled.
     if (fault === 'lost') return true;
     switch (fault.type) {
       case 'reset':

@@ -21,8 +21,9 @@ export type FromUpstream =
   | { type: 'reset'; id: number };
 
 /** The requests that expect an answer. */
-type Call = Extract<ToUpstream, { id: number }>['type'];
-type Answer<T extends Call> = Extract<FromUpstream, { type: T }>;
+export type Call = Extract<ToUpstream, { id: number }>['type'];
+/** The answer to a call of type T. */
+export type Answer<T extends Call> = Extract<FromUpstream, { type: T }>;
 
 /**
  * Calls over one IPC channel (the parent's to its serving process, the cluster primary's to a

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { UpstreamConfig } from '../scenario/schema.js';
-import { IpcCalls, type FromUpstream, type ToUpstream } from './ipc.js';
+import { IpcCalls, type Answer, type Call, type FromUpstream, type ToUpstream } from './ipc.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import { urlScheme, usesTls } from './protocol.js';
 import type { UpstreamHandle } from './types.js';
@@ -114,7 +114,7 @@ class ServingProcess {
     };
   }
 
-  private call<T extends 'counters' | 'reset'>(type: T): Promise<Extract<FromUpstream, { type: T }>> {
+  private call<T extends Call>(type: T): Promise<Answer<T>> {
     const { child } = this;
     if (!child.connected) return Promise.reject(upstreamGone(this.what, child.exitCode, child.signalCode));
     return this.holdLoop(this.calls.call(type));

@@ -3,7 +3,6 @@ import { FaultSchema, type Fault } from '../../scenario/schema.js';
 import { createFaultProxy } from '../../proxy/fault-proxy.js';
 import { proxyDestination } from '../../proxy/destination.js';
 import { PROXY_FAULT_TYPES, whyProxyCannotApply } from '../../scenario/proxy-faults.js';
-import { PoolbenchError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { waitForInterrupt } from '../interrupt.js';
 import { invalidOption } from '../invalid-option.js';

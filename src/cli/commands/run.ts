@@ -45,14 +45,14 @@ export interface RunCommandOptions {
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   const prepared = await prepareRun(file, options);
   const { result, failure } = await measure(prepared, options, io);
-  const verdict = exitDecision(result, prepared.verdictOptions);
+  const decision = exitDecision(result, prepared.verdictOptions);
   const reports = await writeReports(result, prepared.reportPath, options, io);
-  const baselineFile = await saveBaseline(result, verdict, prepared.baselinePath, io);
+  const baselineFile = await saveBaseline(result, decision, prepared.baselinePath, io);
   if (failure !== undefined) throw failure;
   // A report not written where it was asked is a failed run for CI, even though its figures were saved elsewhere.
   if (reports.failed || baselineFile.failed) return ExitCode.RunError;
-  if (verdict.reason.kind === 'gate-waived') io.stderr.write(`--no-fail: the gate failed (exit code ${verdict.reason.code}), exiting 0\n`);
-  return verdict.exitCode;
+  if (decision.reason.kind === 'gate-waived') io.stderr.write(`--no-fail: the gate failed (exit code ${decision.reason.code}), exiting 0\n`);
+  return decision.exitCode;
 }
 
 interface PreparedRun {
@@ -120,13 +120,13 @@ async function writeReports(result: RunResult, reportPath: string, options: RunC
 }
 
 /** `--save-baseline`: only a complete run in which every variant succeeded makes a baseline worth comparing with. */
-async function saveBaseline(result: RunResult, verdict: ExitDecision, baselinePath: string | undefined, io: CliIo): Promise<ReportWriter> {
+async function saveBaseline(result: RunResult, decision: ExitDecision, baselinePath: string | undefined, io: CliIo): Promise<ReportWriter> {
   const baselineFile = new ReportWriter();
   if (!baselinePath) return baselineFile;
   if (result.partial) {
     io.stderr.write('baseline not saved: a partial run would make a misleading baseline\n');
-  } else if (verdict.reason.kind === 'no-success') {
-    io.stderr.write(`baseline not saved: no request of ${verdict.reason.variants.map((name) => JSON.stringify(name)).join(', ')} succeeded, and a baseline of failures would mislead\n`);
+  } else if (decision.reason.kind === 'no-success') {
+    io.stderr.write(`baseline not saved: no request of ${decision.reason.variants.map((name) => JSON.stringify(name)).join(', ')} succeeded, and a baseline of failures would mislead\n`);
   } else {
     await baselineFile.write(baselinePath, renderJson(result));
     baselineFile.printSummary(io, 'baseline saved');
