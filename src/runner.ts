@@ -43,7 +43,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 /** What a run produced before it was assembled: each variant's trials, and how it ended. */
 interface RunOutcome {
   startedAt: Date;
-  finishedAt?: Date;
   environment: Environment;
   trials: VariantResult[][];
   interruption?: Interruption;
@@ -73,9 +72,8 @@ async function runPlan(plan: RunPlan, options: RunOptions = {}): Promise<RunResu
     options.signal?.removeEventListener('abort', forwardAbort);
     await reached?.upstream?.stop();
   }
-  outcome.finishedAt = new Date();
   if (stopper.signal.aborted) outcome.interruption = interruptionOf(stopper.signal.reason);
-  const measured = assembleRunResult(plan, outcome);
+  const measured = assembleRunResult(plan, outcome, new Date());
   const result = withVerdict(measured, judgeRun(measured, options));
   if (outcome.failure !== undefined) throw new RunFailedError(outcome.failure, result);
   return result;
@@ -104,7 +102,7 @@ async function runRounds(plan: RunPlan, { target, upstream }: Reached, signal: A
  * nothing to keep and is thrown as it is; with some variants measured it becomes the reason the
  * run is partial. A target's credentials stop here: reports, terminal, every format.
  */
-function assembleRunResult(plan: RunPlan, outcome: RunOutcome): RunResult {
+function assembleRunResult(plan: RunPlan, outcome: RunOutcome, finishedAt: Date): RunResult {
   const variants = outcome.trials.filter((runs) => runs.length > 0).map((runs) => (plan.rounds > 1 ? mergeTrials(runs) : runs[0]));
   let { interruption } = outcome;
   if (outcome.failure !== undefined) {
@@ -116,7 +114,7 @@ function assembleRunResult(plan: RunPlan, outcome: RunOutcome): RunResult {
     scenario: redactScenario(plan.scenario),
     environment: outcome.environment,
     startedAt: outcome.startedAt.toISOString(),
-    finishedAt: (outcome.finishedAt ?? outcome.startedAt).toISOString(),
+    finishedAt: finishedAt.toISOString(),
     partial: interruption !== undefined || variants.length < plan.variants.length,
     interruption: interruption && { ...interruption, message: redactCredentials(interruption.message) },
     targetUrl: redactCredentials(plan.scenario.target ?? outcome.upstreamUrl!),

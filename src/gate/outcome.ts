@@ -36,7 +36,11 @@ export function gateOutcome(verdict: GateVerdict): GateOutcome {
 }
 
 export function gateExitCode(verdict: GateVerdict): number {
-  switch (gateOutcome(verdict)) {
+  return outcomeExitCode(gateOutcome(verdict));
+}
+
+export function outcomeExitCode(outcome: GateOutcome): number {
+  switch (outcome) {
     case 'threshold-failed':
       return ExitCode.ThresholdFailed;
     case 'not-compared':

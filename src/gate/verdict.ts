@@ -10,7 +10,7 @@ import { ExitCode, interruptionExitCode } from '../exit-codes.js';
 import type { GateVerdict } from './types.js';
 import { checkThresholds } from './check-thresholds.js';
 import { compareWithBaseline, type CompareOptions } from './compare.js';
-import { gateExitCode, gateOutcome, type GateOutcome } from './outcome.js';
+import { gateOutcome, outcomeExitCode, type GateOutcome } from './outcome.js';
 import { variantsWithoutSuccess } from './success.js';
 
 /** What the verdict depends on besides the run: the command line's choices, or a caller's. */
@@ -87,7 +87,7 @@ function runExit(result: RunResult, gate: GateVerdict | undefined, options: Verd
 export function judgeGate(gate: GateVerdict | undefined, fail: boolean): ExitDecision {
   const outcome = gate ? gateOutcome(gate) : 'pass';
   if (!gate || outcome === 'pass') return { exitCode: ExitCode.Success, reason: { kind: 'passed' } };
-  const code = gateExitCode(gate);
+  const code = outcomeExitCode(outcome);
   return fail ? { exitCode: code, reason: { kind: 'gate-failed', outcome } } : { exitCode: ExitCode.Success, reason: { kind: 'gate-waived', outcome, code } };
 }
 
