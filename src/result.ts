@@ -17,6 +17,7 @@ import type { Finding } from './advisor/types.js';
 import type { GateVerdict } from './gate/types.js';
 import type { AttemptCounts } from './clients/attempts.js';
 import type { FaultWindowFigures } from './metrics/fault-windows.js';
+import type { ClientCloseCause } from './clients/pool-observer.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -45,6 +46,40 @@ export interface ConnectionFigures {
   countsAgree?: boolean;
   /** HTTP/2 clients that can tell (node-http2): sessions and streams as the client saw them. */
   http2?: ClientHttp2Counts;
+}
+
+/**
+ * The pool as the client saw it over the measured window (clients/pool-observer.ts): every figure
+ * is per request attempt on the wire or per connection, never sampled.
+ */
+export interface PoolFigures {
+  /** From the moment the client was handed an attempt to the moment it went out on a connection (queueing, plus connect time for a new connection). */
+  acquireWait: LatencySummary;
+  acquireWaitHistogram: string;
+  /** Attempts that went out on a connection new to them, and on one that had carried a request before. */
+  requestsOnFresh: number;
+  requestsOnReused: number;
+  /** requestsOnReused ÷ (requestsOnFresh + requestsOnReused); 0 without attempts. */
+  reuseRatio: number;
+  /** Reused connections: how long each had sat idle before the attempt. */
+  idleBeforeReuse: LatencySummary;
+  /** Transport failures of attempts on reused connections (the keep-alive race's losses). */
+  failuresOnReused: number;
+  /** failuresOnReused ÷ requestsOnReused: the dead-socket rate; absent without reused attempts. */
+  deadSocketRate?: number;
+  /** Latency of completed requests whose final attempt went out on a fresh / a reused connection. */
+  latencyFresh: LatencySummary;
+  latencyFreshHistogram: string;
+  latencyReused: LatencySummary;
+  latencyReusedHistogram: string;
+  /** Connections that closed during the window: how long each lived, ms. */
+  connectionLifetime: LatencySummary;
+  connectionLifetimeHistogram: string;
+  /** Connections that closed during the window: the attempts each carried. */
+  requestsPerConnection: LatencySummary;
+  requestsPerConnectionHistogram: string;
+  /** Connections that closed during the window, by why (see ClientCloseCause). */
+  closes: Record<ClientCloseCause, number>;
 }
 
 export interface WarmupFigures {
@@ -119,6 +154,8 @@ export interface VariantResult {
   inFlight?: InFlightSummary;
   /** Requests waiting for a connection or stream, sampled; absent for clients that cannot tell. */
   poolWait?: PoolWait;
+  /** The pool as the client saw it, per attempt and per connection; absent for clients that cannot tell. */
+  pool?: PoolFigures;
   /** Latency per request path, when the upstream has routes. */
   routes?: Record<string, RouteFigures>;
   /** Requests on the wire, retries included, and transport failures on reused vs fresh connections. */

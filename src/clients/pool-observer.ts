@@ -1,0 +1,182 @@
+/**
+ * The pool under the microscope, for every client kind: each connection is followed from its
+ * connect to its close (how long it took to open, how long it lived, how many requests it
+ * carried, why it closed), and each request attempt from the moment the client was handed it to
+ * the moment it went out on a connection (the acquire wait; fresh or reused; how long the
+ * connection had sat idle). A kind only reports what it sees — a socket, the moment an attempt
+ * leaves on it, the moment it settles — and the observer does the arithmetic once for all.
+ *
+ * Nothing here is kept per request: an attempt's state is the number `handed()` returns, held by
+ * the caller, and a connection's state lives on the socket object and goes with it.
+ */
+import type { EventEmitter } from 'node:events';
+import type { ClientConnectionCounts } from './types.js';
+
+/**
+ * Why a connection closed, as the client saw it — Envoy's destroy_remote / destroy_local, each
+ * with or without an active request:
+ * - `server-idle`: the server closed or reset it while no request was on it (the keep-alive race's setup);
+ * - `server-in-flight`: the server closed or reset it with a request in flight;
+ * - `client-idle`: the client closed it while idle, before the end (its own idle timeout, a pool shrinking);
+ * - `client-in-flight`: the client destroyed it with a request in flight (a deadline, an abort);
+ * - `client-end`: the client closed it when the variant ended;
+ * - `errored`: another error ended it (TLS, a protocol error).
+ * Attempts that never connected are counted apart (`ClientConnectionCounts.failed`).
+ */
+export const CLIENT_CLOSE_CAUSES = ['server-idle', 'server-in-flight', 'client-idle', 'client-in-flight', 'client-end', 'errored'] as const;
+export type ClientCloseCause = (typeof CLIENT_CLOSE_CAUSES)[number];
+
+/** How one attempt got its connection; a Response carries its final attempt's. */
+export interface Acquired {
+  /** From the moment the client was handed the attempt to the moment it went out on a connection, ms (a new connection's connect time included). */
+  waitMs: number;
+  /** The connection had carried a request before. */
+  reused: boolean;
+  /** Reused: how long the connection had sat idle before this attempt, ms; 0 when fresh. */
+  idleMs: number;
+}
+
+/** What the observer reports; the runner's recorder implements it (metrics/recorder.ts). */
+export interface PoolListener {
+  /** A connection is up after `ms` (TCP, plus TLS for https). */
+  connected(ms: number): void;
+  /** An attempt went out on a connection. */
+  acquired(attempt: Acquired): void;
+  /** An attempt failed on the transport (not an abort): on a reused connection, the dead-socket rate's numerator. */
+  attemptFailed(reused: boolean): void;
+  /** A connection closed, after `lifetimeMs`, having carried `requests` attempts. */
+  connectionClosed(lifetimeMs: number, requests: number, cause: ClientCloseCause): void;
+}
+
+export type AttemptOutcome = 'answered' | 'aborted' | 'transport-failure';
+
+export const IGNORE_POOL: PoolListener = { connected() {}, acquired() {}, attemptFailed() {}, connectionClosed() {} };
+
+/** A socket, a session or any connection object that emits `close` (and `end`, `error` when it can). */
+export type ConnectionEvents = Pick<EventEmitter, 'once' | 'on'>;
+
+const STATE = Symbol('poolbench.connection');
+
+/** Kept on the connection object itself, so it goes when the connection goes. */
+interface ConnectionState {
+  openedAt: number;
+  requests: number;
+  inFlight: number;
+  idleSince: number;
+  /** The server ended (FIN) or reset the connection. */
+  endedByServer: boolean;
+  /** Another error before the close. */
+  errored: boolean;
+  /**
+   * A request was on the connection when it ended. Noted when the end is seen (the server's FIN or
+   * reset), or when an attempt settles on a connection already destroyed: by the 'close' event the
+   * client has often settled its requests already, and the connection would look idle.
+   */
+  endedInFlight: boolean;
+}
+
+type Observed = { [STATE]?: ConnectionState };
+
+/** Error codes that mean the peer reset the connection. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+export class PoolObserver {
+  private readonly counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
+  /** Set by `closing()`: from then on the client closes its connections itself. */
+  private ending = false;
+
+  constructor(private readonly listener: PoolListener = IGNORE_POOL) {}
+
+  /** Follows a connection from its creation: opened at `readyEvent`, failed on an error before it. */
+  follow(connection: ConnectionEvents, readyEvent: 'connect' | 'secureConnect'): void {
+    const startedAt = performance.now();
+    let connected = false;
+    connection.once(readyEvent, () => {
+      connected = true;
+      this.connected(connection, startedAt);
+    });
+    connection.once('error', () => {
+      if (!connected) this.failed();
+    });
+  }
+
+  /** `connection` is up; `startedAt` (performance.now() when its connect began) times it, when known. */
+  connected(connection: ConnectionEvents, startedAt?: number): void {
+    const now = performance.now();
+    const state: ConnectionState = { openedAt: now, requests: 0, inFlight: 0, idleSince: now, endedByServer: false, errored: false, endedInFlight: false };
+    (connection as Observed)[STATE] = state;
+    this.counts.opened += 1;
+    if (startedAt !== undefined) this.listener.connected(now - startedAt);
+    const endedByServer = () => {
+      state.endedByServer = true;
+      if (state.inFlight > 0) state.endedInFlight = true;
+    };
+    connection.once('end', endedByServer);
+    connection.on('error', (error: { code?: string }) => {
+      if (RESET_CODES.has(error?.code ?? '')) endedByServer();
+      else state.errored = true;
+    });
+    connection.once('close', () => this.closed(state));
+  }
+
+  /** A connection attempt failed before it was up. */
+  failed(): void {
+    this.counts.failed += 1;
+  }
+
+  /** The client was handed an attempt: the start of its acquire wait. */
+  handed(): number {
+    return performance.now();
+  }
+
+  /** The attempt handed at `handedAt` goes out on `connection` now. */
+  sent(connection: object, handedAt: number): Acquired {
+    const state = (connection as Observed)[STATE];
+    const now = performance.now();
+    const reused = state !== undefined && state.requests > 0;
+    const acquired = { waitMs: now - handedAt, reused, idleMs: reused && state.inFlight === 0 ? now - state.idleSince : 0 };
+    if (state) {
+      state.requests += 1;
+      state.inFlight += 1;
+    }
+    this.listener.acquired(acquired);
+    return acquired;
+  }
+
+  /**
+   * The attempt sent on `connection` settled: answered (whatever the status), aborted (a deadline,
+   * the end of the grace period) or failed on the transport.
+   */
+  settled(connection: object, acquired: Acquired, outcome: AttemptOutcome): void {
+    const state = (connection as Observed)[STATE];
+    if (state) {
+      // A connection destroyed under an unanswered attempt ended with a request in flight.
+      if (outcome !== 'answered' && (connection as { destroyed?: boolean }).destroyed) state.endedInFlight = true;
+      state.inFlight = Math.max(0, state.inFlight - 1);
+      if (state.inFlight === 0) state.idleSince = performance.now();
+    }
+    if (outcome === 'transport-failure') this.listener.attemptFailed(acquired.reused);
+  }
+
+  /** The variant is over: the connections that close from now on, the client closes. */
+  closing(): void {
+    this.ending = true;
+  }
+
+  snapshot(): ClientConnectionCounts {
+    return { ...this.counts };
+  }
+
+  private closed(state: ConnectionState): void {
+    this.counts.closed += 1;
+    this.listener.connectionClosed(performance.now() - state.openedAt, state.requests, this.causeOf(state));
+  }
+
+  private causeOf(state: ConnectionState): ClientCloseCause {
+    const idle = state.inFlight === 0 && !state.endedInFlight;
+    if (state.endedByServer) return idle ? 'server-idle' : 'server-in-flight';
+    if (state.errored) return 'errored';
+    if (this.ending) return 'client-end';
+    return idle ? 'client-idle' : 'client-in-flight';
+  }
+}
