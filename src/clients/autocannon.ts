@@ -16,10 +16,10 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import autocannon from 'autocannon';
 import type { AutocannonVariant } from '../scenario/schema.js';
-import type { ClientConnectionCounts, ConnectListener, LoadEngine } from './types.js';
+import type { ClientConnectionCounts, LoadEngine } from './types.js';
 import type { LoadOutcome, WindowOptions } from '../load/types.js';
 import { originsOf, type Target } from './target.js';
-import { ConnectionCounter } from './connection-counter.js';
+import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { autocannonVersion } from '../package-info.js';
@@ -53,7 +53,7 @@ const SOCKET_CREATED = 'net.client.socket';
 export class AutocannonEngine implements LoadEngine {
   readonly kind = 'engine';
   readonly library = `autocannon ${autocannonVersion}`;
-  private readonly counter: ConnectionCounter;
+  private readonly observer: PoolObserver;
   private readonly origins: string[];
   /** The instances' ports: the sockets of the process that are autocannon's. */
   private readonly ports: Set<number>;
@@ -61,11 +61,11 @@ export class AutocannonEngine implements LoadEngine {
     const socket = (message as { socket: Socket }).socket;
     const startedAt = performance.now();
     socket.once('connect', () => {
-      if (this.ports.has(socket.remotePort ?? 0)) this.counter.connected(socket, startedAt);
+      if (this.ports.has(socket.remotePort ?? 0)) this.observer.connected(socket, startedAt);
     });
   };
 
-  constructor(private readonly variant: AutocannonVariant, private readonly target: Target, onConnect: ConnectListener) {
+  constructor(private readonly variant: AutocannonVariant, private readonly target: Target, pool: PoolListener) {
     this.origins = originsOf(target);
     if (variant.connections < this.origins.length) {
       throw new PoolbenchError(`autocannon spreads its connections over the ${this.origins.length} instances, but has ${variant.connections}: some instance would get no request`, {
@@ -74,13 +74,13 @@ export class AutocannonEngine implements LoadEngine {
         hint: `give variant "${variant.name}" at least ${this.origins.length} connections, or lower upstream.instances`,
       });
     }
-    this.counter = new ConnectionCounter(onConnect);
+    this.observer = new PoolObserver(pool);
     // An origin on its scheme's default port has an empty `port`.
     this.ports = new Set(this.origins.map((origin) => new URL(origin)).map((url) => Number(url.port) || (url.protocol === 'https:' ? 443 : 80)));
     diagnosticsChannel.subscribe(SOCKET_CREATED, this.onSocket);
   }
 
-  readonly connections = (): ClientConnectionCounts => this.counter.snapshot();
+  readonly connections = (): ClientConnectionCounts => this.observer.snapshot();
 
   drive(options: WindowOptions): Promise<LoadOutcome> {
     const { signal, onResponse, onFailure } = options;
@@ -104,6 +104,7 @@ export class AutocannonEngine implements LoadEngine {
   }
 
   async close(): Promise<void> {
+    this.observer.closing();
     diagnosticsChannel.unsubscribe(SOCKET_CREATED, this.onSocket);
   }
 

@@ -14,7 +14,7 @@ import { originsOf, type Target } from './target.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { trackUndiciAttempts } from './attempts.js';
-import { ConnectionCounter } from './connection-counter.js';
+import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
 
 const CONNECTED = 'undici:client:connected';
@@ -57,15 +57,15 @@ export class FetchClient extends RequestClientBase<string> {
   private readonly sockets = new Set<Socket>();
   private readonly onConnected = (message: unknown) => {
     const socket = (message as { socket: Socket }).socket;
-    this.counter.connected(socket);
+    this.observer.connected(socket);
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
   };
-  private readonly onConnectError = () => this.counter.failed();
+  private readonly onConnectError = () => this.observer.failed();
 
-  constructor(variant: FetchVariant, target: Target) {
+  constructor(variant: FetchVariant, target: Target, pool: PoolListener) {
     checkFetchTrusts(target);
-    super(variant, target.request.method, originsOf(target), new ConnectionCounter());
+    super(variant, target.request.method, originsOf(target), new PoolObserver(pool));
     this.request = target.request;
     diagnosticsChannel.subscribe(CONNECTED, this.onConnected);
     diagnosticsChannel.subscribe(CONNECT_ERROR, this.onConnectError);
@@ -79,6 +79,7 @@ export class FetchClient extends RequestClientBase<string> {
   }
 
   async close(): Promise<void> {
+    this.observer.closing();
     this.attemptTracker.close();
     diagnosticsChannel.unsubscribe(CONNECTED, this.onConnected);
     diagnosticsChannel.unsubscribe(CONNECT_ERROR, this.onConnectError);

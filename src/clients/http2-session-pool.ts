@@ -11,7 +11,7 @@ import http2 from 'node:http2';
 import type { SecureClientSessionOptions } from 'node:http2';
 import type { NodeHttp2Variant } from '../scenario/schema.js';
 import type { ClientHttp2Counts } from './types.js';
-import type { ConnectionCounter } from './connection-counter.js';
+import type { PoolObserver } from './pool-observer.js';
 import { PoolbenchError } from '../errors.js';
 import { cancelledBeforeSending, onceStopped } from './cancel.js';
 
@@ -42,7 +42,7 @@ export class Http2SessionPool {
     private readonly origin: string,
     private readonly variant: NodeHttp2Variant,
     private readonly tls: SecureClientSessionOptions,
-    private readonly counter: ConnectionCounter,
+    private readonly observer: PoolObserver,
     /** Shared by the client's pools: the figures are the client's. */
     private readonly http2Counts: ClientHttp2Counts,
   ) {}
@@ -107,11 +107,12 @@ export class Http2SessionPool {
     this.allSessions.add(session);
     session.once('connect', () => {
       slot.connected = true;
-      this.counter.opened(startedAt);
+      this.observer.connected(session, startedAt);
       this.http2Counts.sessionsOpened += 1;
     });
     session.on('goaway', () => {
       this.http2Counts.goawaysReceived += 1;
+      this.observer.endedByServer(session);
       this.retire(slot);
     });
     session.on('remoteSettings', () => {
@@ -134,7 +135,7 @@ export class Http2SessionPool {
     session.on('error', (error) => {
       sessionError = error;
       if (!slot.connected) {
-        this.counter.failed();
+        this.observer.failed();
         this.failWaiters(error);
       }
     });
@@ -142,7 +143,7 @@ export class Http2SessionPool {
     const forget = () => {
       if (gone) return;
       gone = true;
-      if (slot.connected) this.counter.closed();
+      this.observer.ended(session);
       this.allSessions.delete(session);
       // Closed before the server's SETTINGS (a server that does not speak HTTP/2).
       if (slot.connected && !slot.settled) {

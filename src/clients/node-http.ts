@@ -10,14 +10,14 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { NodeHttpVariant } from '../scenario/schema.js';
-import type { ConnectListener, Response } from './types.js';
+import type { Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { isAbort, zeroAttempts, type AttemptCounts } from './attempts.js';
 import { cancelledBeforeSending, isCancelled, onceStopped } from './cancel.js';
 import { tlsOptions } from './tls.js';
-import { ConnectionCounter } from './connection-counter.js';
+import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
 import { RoundRobin } from './round-robin.js';
 
@@ -32,9 +32,9 @@ export class NodeHttpClient extends RequestClientBase<URL> {
   /** Requests sent with a window's stop signal: that stop, and how to cancel the request. */
   private readonly queued = new WeakMap<http.ClientRequest, { stop: AbortSignal; cancel(): void }>();
 
-  constructor(variant: NodeHttpVariant, target: Target, onConnect: ConnectListener) {
-    const counter = new ConnectionCounter(onConnect);
-    super(variant, target.request.method, originsOf(target).map((origin) => new URL(origin)), counter);
+  constructor(variant: NodeHttpVariant, target: Target, pool: PoolListener) {
+    const observer = new PoolObserver(pool);
+    super(variant, target.request.method, originsOf(target).map((origin) => new URL(origin)), observer);
     const isHttps = new URL(target.origin).protocol === 'https:';
     const agentOptions: https.AgentOptions = {
       keepAlive: variant.keepAlive,
@@ -44,7 +44,7 @@ export class NodeHttpClient extends RequestClientBase<URL> {
       scheduling: variant.scheduling,
       ...tlsOptions(target),
     };
-    const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), counter, isHttps));
+    const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), observer, isHttps));
     this.agents = new RoundRobin(agents);
     this.library = `node:${isHttps ? 'https' : 'http'} ${process.version}`;
     this.request = isHttps ? https.request : http.request;
@@ -85,6 +85,7 @@ export class NodeHttpClient extends RequestClientBase<URL> {
   readonly attempts = (): AttemptCounts => ({ ...this.attemptCounts });
 
   async close(): Promise<void> {
+    this.observer.closing();
     for (const agent of this.agents.items) agent.destroy();
   }
 
@@ -123,7 +124,7 @@ export class NodeHttpClient extends RequestClientBase<URL> {
 }
 
 /** Counts the agent's connections by wrapping its createConnection, which Node calls once per new socket. */
-function countingConnections(agent: http.Agent, counter: ConnectionCounter, isHttps: boolean): http.Agent {
+function countingConnections(agent: http.Agent, observer: PoolObserver, isHttps: boolean): http.Agent {
   // createConnection is public API but missing from the Agent type in @types/node.
   const agentWithConnect = agent as unknown as {
     createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
@@ -131,7 +132,7 @@ function countingConnections(agent: http.Agent, counter: ConnectionCounter, isHt
   const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
   agentWithConnect.createConnection = (options, callback) => {
     const socket = originalCreateConnection(options, callback);
-    counter.follow(socket, isHttps ? 'secureConnect' : 'connect');
+    observer.follow(socket, isHttps ? 'secureConnect' : 'connect');
     return socket;
   };
   return agent;

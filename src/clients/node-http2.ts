@@ -5,12 +5,12 @@
  */
 import type http2 from 'node:http2';
 import type { NodeHttp2Variant } from '../scenario/schema.js';
-import type { ClientHttp2Counts, ConnectListener, Response } from './types.js';
+import type { ClientHttp2Counts, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { tlsOptions } from './tls.js';
-import { ConnectionCounter } from './connection-counter.js';
+import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
 import { Http2SessionPool } from './http2-session-pool.js';
 
@@ -22,11 +22,11 @@ export class NodeHttp2Client extends RequestClientBase<Http2SessionPool> {
   private readonly requestHeaders: http2.OutgoingHttpHeaders;
   private readonly body: Target['request']['body'];
 
-  constructor(variant: NodeHttp2Variant, target: Target, onConnect: ConnectListener) {
-    const counter = new ConnectionCounter(onConnect);
+  constructor(variant: NodeHttp2Variant, target: Target, pool: PoolListener) {
+    const observer = new PoolObserver(pool);
     const http2Counts: ClientHttp2Counts = { sessionsOpened: 0, goawaysReceived: 0, peakStreamsPerSession: 0 };
-    const pools = originsOf(target).map((origin) => new Http2SessionPool(origin, variant, tlsOptions(target), counter, http2Counts));
-    super(variant, target.request.method, pools, counter);
+    const pools = originsOf(target).map((origin) => new Http2SessionPool(origin, variant, tlsOptions(target), observer, http2Counts));
+    super(variant, target.request.method, pools, observer);
     this.pools = pools;
     this.http2Counts = http2Counts;
     const { method, headers, body } = target.request;
@@ -48,6 +48,7 @@ export class NodeHttp2Client extends RequestClientBase<Http2SessionPool> {
   readonly http2 = (): ClientHttp2Counts => ({ ...this.http2Counts });
 
   async close(): Promise<void> {
+    this.observer.closing();
     await Promise.all(this.pools.map((pool) => pool.close()));
   }
 

@@ -11,6 +11,9 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { ClientConnectionCounts } from './types.js';
+import type { Acquired } from '../load/types.js';
+
+export type { Acquired } from '../load/types.js';
 
 /**
  * Why a connection closed, as the client saw it — Envoy's destroy_remote / destroy_local, each
@@ -26,15 +29,6 @@ import type { ClientConnectionCounts } from './types.js';
 export const CLIENT_CLOSE_CAUSES = ['server-idle', 'server-in-flight', 'client-idle', 'client-in-flight', 'client-end', 'errored'] as const;
 export type ClientCloseCause = (typeof CLIENT_CLOSE_CAUSES)[number];
 
-/** How one attempt got its connection; a Response carries its final attempt's. */
-export interface Acquired {
-  /** From the moment the client was handed the attempt to the moment it went out on a connection, ms (a new connection's connect time included). */
-  waitMs: number;
-  /** The connection had carried a request before. */
-  reused: boolean;
-  /** Reused: how long the connection had sat idle before this attempt, ms; 0 when fresh. */
-  idleMs: number;
-}
 
 /** What the observer reports; the runner's recorder implements it (metrics/recorder.ts). */
 export interface PoolListener {
@@ -67,6 +61,7 @@ interface ConnectionState {
   endedByServer: boolean;
   /** Another error before the close. */
   errored: boolean;
+  closed: boolean;
   /**
    * A request was on the connection when it ended. Noted when the end is seen (the server's FIN or
    * reset), or when an attempt settles on a connection already destroyed: by the 'close' event the
@@ -79,6 +74,11 @@ type Observed = { [STATE]?: ConnectionState };
 
 /** Error codes that mean the peer reset the connection. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+/**
+ * Errors a client destroys its own socket with when it closes it on purpose: undici's
+ * InformationalError (its keep-alive timeout), a destroyed pool's error, aborts.
+ */
+const CLIENT_CLOSE_CODES = new Set(['UND_ERR_INFO', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED', 'ABORT_ERR']);
 
 export class PoolObserver {
   private readonly counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
@@ -103,20 +103,34 @@ export class PoolObserver {
   /** `connection` is up; `startedAt` (performance.now() when its connect began) times it, when known. */
   connected(connection: ConnectionEvents, startedAt?: number): void {
     const now = performance.now();
-    const state: ConnectionState = { openedAt: now, requests: 0, inFlight: 0, idleSince: now, endedByServer: false, errored: false, endedInFlight: false };
+    const state: ConnectionState = { openedAt: now, requests: 0, inFlight: 0, idleSince: now, endedByServer: false, errored: false, closed: false, endedInFlight: false };
     (connection as Observed)[STATE] = state;
     this.counts.opened += 1;
     if (startedAt !== undefined) this.listener.connected(now - startedAt);
-    const endedByServer = () => {
-      state.endedByServer = true;
-      if (state.inFlight > 0) state.endedInFlight = true;
-    };
-    connection.once('end', endedByServer);
+    connection.once('end', () => this.endedByServer(connection));
     connection.on('error', (error: { code?: string }) => {
-      if (RESET_CODES.has(error?.code ?? '')) endedByServer();
-      else state.errored = true;
+      const code = error?.code ?? '';
+      if (RESET_CODES.has(code)) this.endedByServer(connection);
+      else if (!CLIENT_CLOSE_CODES.has(code)) state.errored = true;
     });
-    connection.once('close', () => this.closed(state));
+    connection.once('close', () => this.ended(connection));
+  }
+
+  /** The server ended `connection` (a FIN, a reset; for HTTP/2 also its GOAWAY): kinds whose connections say so otherwise call this. */
+  endedByServer(connection: object): void {
+    const state = (connection as Observed)[STATE];
+    if (!state) return;
+    state.endedByServer = true;
+    if (state.inFlight > 0) state.endedInFlight = true;
+  }
+
+  /** `connection` is gone; called on its 'close', or by a kind that learns it otherwise. Counted once. */
+  ended(connection: object): void {
+    const state = (connection as Observed)[STATE];
+    if (!state || state.closed) return;
+    state.closed = true;
+    this.counts.closed += 1;
+    this.listener.connectionClosed(performance.now() - state.openedAt, state.requests, this.causeOf(state));
   }
 
   /** A connection attempt failed before it was up. */
@@ -167,16 +181,11 @@ export class PoolObserver {
     return { ...this.counts };
   }
 
-  private closed(state: ConnectionState): void {
-    this.counts.closed += 1;
-    this.listener.connectionClosed(performance.now() - state.openedAt, state.requests, this.causeOf(state));
-  }
-
   private causeOf(state: ConnectionState): ClientCloseCause {
     const idle = state.inFlight === 0 && !state.endedInFlight;
     if (state.endedByServer) return idle ? 'server-idle' : 'server-in-flight';
-    if (state.errored) return 'errored';
     if (this.ending) return 'client-end';
+    if (state.errored) return 'errored';
     return idle ? 'client-idle' : 'client-in-flight';
   }
 }

@@ -7,7 +7,7 @@
  * session pool (node-http2), or one of the variant's independent pools (undici, whose
  * BalancedPool spreads over the origins itself).
  */
-import type { ConnectionCounter } from './connection-counter.js';
+import type { PoolObserver } from './pool-observer.js';
 import { withResilience } from './resilience.js';
 import { RoundRobin } from './round-robin.js';
 import type { ClientConnectionCounts, RequestClient, RequestVariant, Response } from './types.js';
@@ -18,12 +18,12 @@ export abstract class RequestClientBase<Lane> implements RequestClient {
   /** `send`, spread over the lanes, with the variant's deadline and retries around it. */
   readonly send: RequestClient['send'];
 
-  constructor(variant: RequestVariant, method: string, lanes: readonly Lane[], protected readonly counter: ConnectionCounter) {
+  constructor(variant: RequestVariant, method: string, lanes: readonly Lane[], protected readonly observer: PoolObserver) {
     const spread = new RoundRobin(lanes);
     this.send = withResilience((path, signal, stop) => this.sendOn(spread.next(), path, signal, stop), variant, method);
   }
 
-  readonly connections = (): ClientConnectionCounts => this.counter.snapshot();
+  readonly connections = (): ClientConnectionCounts => this.observer.snapshot();
 
   /** Sends one request on `lane` and reads its whole body; see RequestClient.send. */
   protected abstract sendOn(lane: Lane, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response>;

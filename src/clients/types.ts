@@ -34,7 +34,7 @@ export type { Response } from '../load/types.js';
 export type RequestVariant = Exclude<Variant, AutocannonVariant>;
 
 /** Called for every connection the client opens, with the time it took (TCP + TLS), in ms. */
-export type ConnectListener = (connectMs: number) => void;
+
 
 /** Connections as the client saw them. Compared with the upstream's accept count in reports. */
 export interface ClientConnectionCounts {

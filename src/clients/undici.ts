@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
-import type { ConnectListener, PoolState, Response } from './types.js';
+import type { PoolState, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { trackUndiciAttempts } from './attempts.js';
@@ -20,7 +20,7 @@ import { undiciVersion } from '../package-info.js';
 import { cancelledBeforeSending } from './cancel.js';
 import { UndiciCancellation } from './undici-cancel.js';
 import { tlsOptions } from './tls.js';
-import { ConnectionCounter } from './connection-counter.js';
+import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
 
 /** The lanes are the variant's `pools` (each behind its RetryAgent when it retries). */
@@ -41,15 +41,15 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
    */
   private refused: unknown;
 
-  constructor(private readonly variant: UndiciVariant, target: Target, onConnect: ConnectListener) {
-    const counter = new ConnectionCounter(onConnect);
+  constructor(private readonly variant: UndiciVariant, target: Target, pool: PoolListener) {
+    const observer = new PoolObserver(pool);
     const cancellation = new UndiciCancellation();
-    const pools = createPools(variant, target, counter, cancellation);
+    const pools = createPools(variant, target, observer, cancellation);
     // When retries run out on a status, undici fails the request with UND_ERR_REQ_RETRY. (throwOnError: false
     // would return the response instead, but trips an assertion in undici 7.30's parser when the retried
     // response closes the connection.)
     const dispatchers = pools.map((pool) => (variant.retry ? new RetryAgent(pool, { ...variant.retry }) : pool));
-    super(variant, target.request.method, dispatchers, counter);
+    super(variant, target.request.method, dispatchers, observer);
     this.pools = pools;
     this.dispatchers = dispatchers;
     this.cancellation = cancellation;
@@ -82,6 +82,7 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
   readonly waiting = (): number => this.sumStats((s) => s.pending);
 
   async close(): Promise<void> {
+    this.observer.closing();
     this.attemptTracker.close();
     await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.destroy()));
   }
@@ -95,7 +96,7 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
  * `pools` independent pools, one counting connector for all of them: a Pool, or a BalancedPool
  * over the instances (undici's own spreader, which steers away from an instance that fails).
  */
-function createPools(variant: UndiciVariant, target: Target, counter: ConnectionCounter, cancellation: UndiciCancellation): Pool[] {
+function createPools(variant: UndiciVariant, target: Target, observer: PoolObserver, cancellation: UndiciCancellation): Pool[] {
   const allowH2 = variant.protocol === 'h2';
   const connectorOptions: buildConnector.BuildOptions & { useH2c?: boolean } = {
     ...tlsOptions(target),
@@ -109,8 +110,8 @@ function createPools(variant: UndiciVariant, target: Target, counter: Connection
     if (!cancellation.mayConnect()) return (callback as (e: Error, s: null) => void)(cancelledBeforeSending(), null);
     const startedAt = performance.now();
     baseConnector(options, (error, socket) => {
-      if (error || !socket) counter.failed();
-      else counter.connected(socket, startedAt);
+      if (error || !socket) observer.failed();
+      else observer.connected(socket, startedAt);
       (callback as (e: Error | null, s: typeof socket) => void)(error, socket);
     });
   };

@@ -11,6 +11,18 @@ export interface Response {
   bytes: number;
   /** The `Retry-After` header of an error response, for retry loops. */
   retryAfter?: string;
+  /** How the final attempt got its connection, from clients that can tell (clients/pool-observer.ts). */
+  connection?: Acquired;
+}
+
+/** How one attempt got its connection. */
+export interface Acquired {
+  /** From the moment the client was handed the attempt to the moment it went out on a connection, ms (a new connection's connect time included). */
+  waitMs: number;
+  /** The connection had carried a request before. */
+  reused: boolean;
+  /** Reused: how long the connection had sat idle before this attempt, ms; 0 when fresh. */
+  idleMs: number;
 }
 
 /** Why a variant's load stopped before its duration or request budget (early-stop.ts). */

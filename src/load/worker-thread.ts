@@ -5,14 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClient, type RequestClient } from '../clients/index.js';
-import { VariantRecorder } from '../metrics/recorder.js';
+import type { Response } from './types.js';
+import { VariantRecorder, poolListenerOf } from '../metrics/recorder.js';
 import { driveLoad } from './index.js';
 import { FLUSH_MS, type FromWorker, type ToWorker, type WorkerData } from './workers.js';
 
 const { variant, target, load } = workerData as WorkerData;
 const port = parentPort!;
 let recorder = new VariantRecorder();
-const client = createClient(variant, target, (ms) => recorder.recordConnect(ms));
+const client = createClient(variant, target, poolListenerOf(() => recorder));
 let stopper = new AbortController();
 const post = (message: FromWorker) => port.postMessage(message);
 
@@ -31,7 +32,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     warmup: message.warmup,
     earlyStop: message.earlyStop,
     send: (requests: RequestClient, signal: AbortSignal, stop: AbortSignal) => requests.send(target.request.path, signal, stop),
-    onResponse: (ms: number, response: { status: number; bytes: number }, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs),
+    onResponse: (ms: number, response: Response, uncorrectedMs?: number) => recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs, response.connection),
     onFailure: (error: unknown) => recorder.recordFailure(error),
   };
   const flusher = setInterval(flush, FLUSH_MS);

@@ -3,13 +3,13 @@
  * meaning of every field of a VariantResult is decided here and nowhere else.
  */
 import type { Variant, LoadConfig } from '../scenario/schema.js';
-import type { VariantResult, WarmupFigures } from '../result.js';
+import type { PoolFigures, VariantResult, WarmupFigures } from '../result.js';
 import type { Client, ClientConnectionCounts, ClientHttp2Counts } from '../clients/types.js';
 import type { AttemptCounts } from '../clients/attempts.js';
 import type { LoadOutcome } from '../load/types.js';
 import type { Saturation } from '../load/self-check.js';
 import type { UpstreamCounters } from '../upstream/types.js';
-import type { VariantRecorder } from '../metrics/recorder.js';
+import type { PoolRecorder, VariantRecorder } from '../metrics/recorder.js';
 import type { TimeSeriesPoint } from '../metrics/time-series.js';
 import type { ProcessStats } from '../metrics/process-stats.js';
 import type { InFlightSummary } from '../metrics/in-flight.js';
@@ -77,6 +77,7 @@ export function assembleVariantResult(m: VariantMeasurement): VariantResult {
     statusCodes: Object.fromEntries([...recorder.statuses].map(([status, n]) => [String(status), n])),
     connections: connectionFigures(before, after, m.upstream),
     ...(m.poolWait && { poolWait: m.poolWait }),
+    ...poolFigures(recorder.pool),
     ...(m.routes && { routes: m.routes }),
     process: m.process,
     timeSeries: m.timeSeries,
@@ -87,6 +88,36 @@ export function assembleVariantResult(m: VariantMeasurement): VariantResult {
     ...(outcome.stoppedEarly && { stoppedEarly: outcome.stoppedEarly }),
     ...(before.attempts && after.attempts && { attempts: countsSince(before.attempts, after.attempts) }),
     ...(m.faultWindows && { faultWindows: m.faultWindows }),
+  };
+}
+
+/**
+ * The pool's figures, when the client reported any: per attempt (acquire wait, fresh or reused)
+ * and per connection closed during the window or at its end.
+ */
+function poolFigures(pool: PoolRecorder): { pool?: PoolFigures } {
+  const attempts = pool.requestsOnFresh + pool.requestsOnReused;
+  if (attempts === 0 && pool.connectionLifetime.totalCount === 0) return {};
+  return {
+    pool: {
+      acquireWait: summarize(pool.acquireWait),
+      acquireWaitHistogram: encodeHistogram(pool.acquireWait),
+      requestsOnFresh: pool.requestsOnFresh,
+      requestsOnReused: pool.requestsOnReused,
+      reuseRatio: attempts > 0 ? pool.requestsOnReused / attempts : 0,
+      idleBeforeReuse: summarize(pool.idleBeforeReuse),
+      failuresOnReused: pool.failuresOnReused,
+      ...(pool.requestsOnReused > 0 && { deadSocketRate: pool.failuresOnReused / pool.requestsOnReused }),
+      latencyFresh: summarize(pool.latencyFresh),
+      latencyFreshHistogram: encodeHistogram(pool.latencyFresh),
+      latencyReused: summarize(pool.latencyReused),
+      latencyReusedHistogram: encodeHistogram(pool.latencyReused),
+      connectionLifetime: summarize(pool.connectionLifetime),
+      connectionLifetimeHistogram: encodeHistogram(pool.connectionLifetime),
+      requestsPerConnection: summarize(pool.requestsPerConnection),
+      requestsPerConnectionHistogram: encodeHistogram(pool.requestsPerConnection),
+      closes: { ...pool.closes },
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  * per-second ticker — is wrapped around it. The figures become a VariantResult in a pure
  * function (assemble.ts), so what a row means can be read in one place.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Variant } from '../scenario/schema.js';
 import type { VariantResult, WarmupFigures } from '../result.js';
 import { createClient, type Client, type RequestClient, type Target } from '../clients/index.js';
@@ -13,7 +14,7 @@ import { driveLoad, rampOf, type DriveOptions } from '../load/index.js';
 import type { LoadOutcome } from '../load/types.js';
 import { createRoutePicker } from '../load/routes.js';
 import { SelfCheck } from '../load/self-check.js';
-import { VariantRecorder } from '../metrics/recorder.js';
+import { VariantRecorder, poolListenerOf } from '../metrics/recorder.js';
 import { RouteLatencyRecorder } from '../metrics/route-latency.js';
 import { FaultWindowRecorder } from '../metrics/fault-windows.js';
 import { InFlightGauge } from '../metrics/in-flight.js';
@@ -57,7 +58,16 @@ interface Phase {
   inFlight?: InFlightGauge;
 }
 
+/** How long a closed client's connections may take to report their close (their 'close' events come on later turns). */
+const CLOSE_SETTLE_MS = 500;
+
+function everyConnectionClosed(client: Client): boolean {
+  const { opened, closed } = client.connections();
+  return closed >= opened;
+}
+
 class VariantSession {
+  private closed = false;
   /** Replaced after the warm-up: its figures are kept apart. */
   private recorder = new VariantRecorder();
   private routeRecorder = new RouteLatencyRecorder();
@@ -69,7 +79,7 @@ class VariantSession {
 
   constructor(private readonly context: VariantContext) {
     const { plan, variant, target } = context;
-    this.client = plan.load.workers > 1 ? createWorkerEngine(plan.load, variant, target, () => this.recorder) : createClient(variant, target, (ms) => this.recorder.recordConnect(ms));
+    this.client = plan.load.workers > 1 ? createWorkerEngine(plan.load, variant, target, () => this.recorder) : createClient(variant, target, poolListenerOf(() => this.recorder));
     const routes = plan.upstream.kind === 'bundled' ? plan.upstream.config.routes : undefined;
     this.pickRoute = routes ? createRoutePicker(routes) : undefined;
   }
@@ -115,6 +125,10 @@ class VariantSession {
     const after = clientSnapshot(this.client);
     const poolWait = queueSampler?.stop(throughputRps(this.recorder.completed, outcome.elapsedMs));
     const upstreamCounters = signal.aborted ? await upstream?.counters().catch(() => undefined) : await upstream?.counters();
+    // The connections still open now close at the client's end: their lifetimes and requests
+    // count too (most of a keep-alive pool's connections live until then). After both sides'
+    // counters were read, so those still describe the window.
+    await this.close();
     return {
       variant: this.context.variant,
       library: this.client.library,
@@ -136,8 +150,13 @@ class VariantSession {
     };
   }
 
-  close(): Promise<void> {
-    return this.client.close();
+  /** Closes the client once, and waits (a moment at most) until its connections have said they closed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+    const closedBy = performance.now() + CLOSE_SETTLE_MS;
+    while (performance.now() < closedBy && !everyConnectionClosed(this.client)) await sleep(5);
   }
 
   private announce(phase: 'warmup' | 'measure', details: { durationMs?: number; requests?: number; faultWindows?: RunPlan['faultWindows'] }): void {
@@ -154,7 +173,7 @@ class VariantSession {
       ...phase,
       send: this.sender(),
       onResponse: (ms, response, uncorrectedMs) => {
-        this.recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs);
+        this.recorder.recordResponse(ms, response.status, response.bytes, uncorrectedMs, response.connection);
         this.faultRecorder?.record(classifyStatus(response.status) === undefined, ms);
       },
       onFailure: (error, ms) => {

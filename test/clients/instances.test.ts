@@ -52,7 +52,7 @@ describe('upstream.instances: 3 — every client kind spreads over every instanc
     test(variant.client, async () => {
       const { servers, origins } = groups.get(variant.client === 'node-http2' ? 'h2c' : 'http')!;
       for (const server of servers) server.resetCounters();
-      const client = createClient(variant, instancesTarget(origins), () => {});
+      const client = createClient(variant, instancesTarget(origins));
       let completed = 0;
       try {
         const outcome = await driveLoad(client, LoadSchema.parse({ concurrency: 6 }), {
@@ -84,7 +84,7 @@ describe('upstream.instances: 3 — every client kind spreads over every instanc
   test('autocannon with fewer connections than instances is refused, naming both', () => {
     const { origins } = groups.get('http')!;
     assert.throws(
-      () => createClient({ name: 'few', client: 'autocannon', keepAlive: true, connections: 2, pipelining: 1 }, instancesTarget(origins), () => {}),
+      () => createClient({ name: 'few', client: 'autocannon', keepAlive: true, connections: 2, pipelining: 1 }, instancesTarget(origins)),
       (error) => error instanceof PoolbenchError && /over the 3 instances, but has 2/.test(error.message),
     );
   });

@@ -47,7 +47,7 @@ variants: [{ name: open, client: undici, connections: 10 }]
 test('corrected latency is never below the uncorrected one, and shows the wait behind a full pool', async () => {
   const server: UpstreamServer = createUpstreamServer(upstreamConfig({ latency: '20ms' }));
   const port = await server.listen();
-  const client: RequestClient = createClient({ name: 'one', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', connections: 2 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } }, () => {});
+  const client: RequestClient = createClient({ name: 'one', client: 'undici', keepAlive: true, pipelining: 1, protocol: 'h1', connections: 2 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } });
   try {
     const pairs: Array<[number, number]> = [];
     // 2 requests in flight at most, each 20 ms, but 200 started per second: later ones queue.

@@ -31,7 +31,7 @@ before(async () => {
 after(() => server.close());
 
 function clientWithHeader(variant: RequestVariant, headers: Record<string, string>): RequestClient {
-  return createClient(variant, { origin, request: { method: 'GET', path: '/', headers } }, () => {});
+  return createClient(variant, { origin, request: { method: 'GET', path: '/', headers } });
 }
 
 /**

@@ -37,7 +37,7 @@ describe('fault proxy in front of a plain node:http server', { timeout: 60_000 }
     proxy = createFaultProxy({ host: '127.0.0.1', port: originPort }, faults.map((f) => FaultSchema.parse(f)));
     const port = await proxy.listen();
     // A deadline short enough for stall to show, long enough that a busy machine's stalls do not turn a 200 into a timeout.
-    client = createClient({ name: 'c', client: 'node-http', keepAlive: true, timeout: 1000 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } }, () => {});
+    client = createClient({ name: 'c', client: 'node-http', keepAlive: true, timeout: 1000 }, { origin: `http://127.0.0.1:${port}`, request: { method: 'GET', path: '/', headers: {} } });
     return client;
   }
   async function outcome(c: RequestClient): Promise<string> {

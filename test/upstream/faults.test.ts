@@ -45,7 +45,7 @@ describe('faults: the symptom each client sees', { timeout: 60_000 }, () => {
     const port = await server.listen();
     const isHttps = upstream.protocol === 'https';
     const ca = isHttps ? await readFile(tlsFixtureFiles().caFile, 'utf8') : undefined;
-    client = createClient({ ...VARIANTS[kind], ...variant } as RequestVariant, { origin: `${isHttps ? 'https' : 'http'}://127.0.0.1:${port}`, ca, request: { method: 'GET', path: '/', headers: {} } }, () => {});
+    client = createClient({ ...VARIANTS[kind], ...variant } as RequestVariant, { origin: `${isHttps ? 'https' : 'http'}://127.0.0.1:${port}`, ca, request: { method: 'GET', path: '/', headers: {} } });
     return client;
   }
   const faultCount = (type: string) => server!.counters().faults?.[type as 'reset'];

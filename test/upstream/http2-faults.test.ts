@@ -54,7 +54,7 @@ describe('HTTP/2 faults: the symptom each client sees', { timeout: 60_000 }, () 
     const ca = protocol === 'h2' ? await readFile(tlsFixtureFiles().caFile, 'utf8') : undefined;
     const origin = protocol === 'h2' ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
     target = { origin, ca, request: { method: 'GET', path: '/', headers: {} } };
-    client = createClient({ ...VARIANTS[kind], ...variant } as RequestVariant, target, () => {});
+    client = createClient({ ...VARIANTS[kind], ...variant } as RequestVariant, target);
     return client;
   }
   const counters = () => server!.counters();
@@ -130,7 +130,7 @@ describe('HTTP/2 faults: the symptom each client sees', { timeout: 60_000 }, () 
   it('conn_limit 503: streams of a session beyond max get 503, then the session gets GOAWAY', async () => {
     const first = await start('node-http2', { faults: [{ type: 'conn_limit', max: 1, action: '503' }] });
     assert.equal(await outcome(first), '200');
-    const second = createClient(VARIANTS['node-http2'], target, () => {});
+    const second = createClient(VARIANTS['node-http2'], target);
     try {
       assert.equal(await outcome(second), '503');
       // node's graceful GOAWAY comes as two frames (a notice, then the last stream id): at least one.
