@@ -61,6 +61,8 @@ function worstTrial(v: VariantResult, pick: (t: TrialFigures) => number, merged:
   return v.trials && v.trials.length > 0 ? Math.max(...v.trials.map(pick)) : merged;
 }
 
+const POOL_WAIT_FIGURE = { 'poolWait.p50': 'p50', 'poolWait.p99': 'p99', 'poolWait.max': 'max' } as const;
+
 /** The figure a threshold on `metric` reads; `asShare` picks the error rate (%) over the count. */
 function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): Figure {
   const noResponses = { missing: 'no request completed' };
@@ -72,8 +74,14 @@ function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): 
     case 'max':
     case 'mean':
       return v.latency.count > 0 ? { value: v.latency[metric] } : noResponses;
+    case 'poolWait.p50':
     case 'poolWait.p99':
-      return { missing: 'pool wait is only estimated as a mean (Little\'s law), not recorded per request' };
+    case 'poolWait.max':
+      if (!v.pool) return { missing: `${v.client} does not report the acquire wait per request` };
+      return v.pool.acquireWait.count > 0 ? { value: v.pool.acquireWait[POOL_WAIT_FIGURE[metric]] } : { missing: 'no request went out on a connection' };
+    case 'deadSockets':
+      if (!v.pool) return { missing: `${v.client} does not report which requests went out on a reused connection` };
+      return v.pool.deadSocketRate !== undefined ? { value: v.pool.deadSocketRate * 100 } : { missing: 'no request went out on a reused connection' };
     case 'rps':
       return { value: v.throughputRps };
     case 'errors': {

@@ -5,7 +5,7 @@
  */
 import Table from 'cli-table3';
 import type { RunResult, VariantResult } from '../result.js';
-import { formatBytes, formatCount, formatDuration, formatRate, signed } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatRate, formatShare, signed } from './format.js';
 import { connectionsUsed, requestsPerConnection } from '../metrics/connection-use.js';
 
 type Change = 'percent' | 'ratio' | 'difference' | 'none';
@@ -84,9 +84,10 @@ const coreMetrics: ComparisonMetric[] = [
     change: 'none',
   },
   {
-    label: 'waiting for a connection',
+    // The per-request acquire wait (the pool rows) is the figure; this sampled estimate cross-checks it.
+    label: 'queue sampled (cross-check)',
     value: (v) => v.poolWait?.estimatedMeanWaitMs,
-    cell: (v) => (v.poolWait ? `${v.poolWait.meanWaiting.toFixed(1)} (≈ ${formatDuration(v.poolWait.estimatedMeanWaitMs)} each)` : '—'),
+    cell: (v) => (v.poolWait ? `${v.poolWait.meanWaiting.toFixed(1)} waiting (≈ ${formatDuration(v.poolWait.estimatedMeanWaitMs)} each)` : '—'),
     lowerIsBetter: true,
     change: 'none',
   },
@@ -220,9 +221,64 @@ const faultMetrics: ComparisonMetric[] = [
   },
 ];
 
-/** Every row, in order: the fault rows go right after the errors they explain. */
+const anyAttempts = (variants: VariantResult[]) => variants.some((v) => (v.pool?.requestsOnFresh ?? 0) + (v.pool?.requestsOnReused ?? 0) > 0);
+const anyReused = (variants: VariantResult[]) => variants.some((v) => (v.pool?.requestsOnReused ?? 0) > 0);
+const bothKinds = (variants: VariantResult[]) => variants.some((v) => (v.pool?.latencyFresh.count ?? 0) > 0 && (v.pool?.latencyReused.count ?? 0) > 0);
+
+/** The pool under the microscope (clients/pool-observer.ts): per attempt and per connection, for the clients that report them. */
+const poolMetrics: ComparisonMetric[] = [
+  {
+    label: 'acquire wait p50 / p99',
+    value: (v) => (v.pool?.acquireWait.count ? v.pool.acquireWait.p99 : undefined),
+    cell: (v) => (v.pool?.acquireWait.count ? `${formatDuration(v.pool.acquireWait.p50)} / ${formatDuration(v.pool.acquireWait.p99)}` : '—'),
+    lowerIsBetter: true,
+    change: 'percent',
+    shown: anyAttempts,
+  },
+  {
+    label: 'reused requests',
+    value: (v) => (v.pool && anyAttempts([v]) ? v.pool.reuseRatio * 100 : undefined),
+    cell: (v) => (v.pool && anyAttempts([v]) ? `${formatShare(v.pool.reuseRatio)}${v.pool.idleBeforeReuse.count ? ` (idle p50 ${formatDuration(v.pool.idleBeforeReuse.p50)})` : ''}` : '—'),
+    lowerIsBetter: false,
+    change: 'none',
+    shown: anyAttempts,
+  },
+  {
+    label: 'latency p50 fresh / reused',
+    value: (v) => (v.pool?.latencyReused.count ? v.pool.latencyReused.p50 : undefined),
+    cell: (v) => (v.pool && (v.pool.latencyFresh.count || v.pool.latencyReused.count) ? `${v.pool.latencyFresh.count ? formatDuration(v.pool.latencyFresh.p50) : '—'} / ${v.pool.latencyReused.count ? formatDuration(v.pool.latencyReused.p50) : '—'}` : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    shown: bothKinds,
+  },
+  {
+    label: 'dead-socket rate',
+    value: (v) => (v.pool?.deadSocketRate !== undefined ? v.pool.deadSocketRate * 100 : undefined),
+    cell: (v) => (v.pool?.deadSocketRate !== undefined ? `${formatShare(v.pool.deadSocketRate)} (${formatCount(v.pool.failuresOnReused)} of ${formatCount(v.pool.requestsOnReused)})` : '—'),
+    lowerIsBetter: true,
+    change: 'none',
+    shown: anyReused,
+  },
+  {
+    label: 'connection lifetime p50',
+    value: (v) => (v.pool?.connectionLifetime.count ? v.pool.connectionLifetime.p50 : undefined),
+    cell: (v) => (v.pool?.connectionLifetime.count ? `${formatDuration(v.pool.connectionLifetime.p50)} (max ${formatDuration(v.pool.connectionLifetime.max)})` : '—'),
+    lowerIsBetter: undefined,
+    change: 'none',
+    shown: (variants) => variants.some((v) => (v.pool?.connectionLifetime.count ?? 0) > 0),
+  },
+];
+
+/** Every row, in order: the fault rows go right after the errors they explain, the pool rows after the connect time. */
 const afterErrors = coreMetrics.findIndex((metric) => metric.label === 'errors') + 1;
-export const comparisonMetrics: ComparisonMetric[] = [...coreMetrics.slice(0, afterErrors), ...faultMetrics, ...coreMetrics.slice(afterErrors)];
+const afterConnect = coreMetrics.findIndex((metric) => metric.label === 'connect time p50') + 1;
+export const comparisonMetrics: ComparisonMetric[] = [
+  ...coreMetrics.slice(0, afterConnect),
+  ...poolMetrics,
+  ...coreMetrics.slice(afterConnect, afterErrors),
+  ...faultMetrics,
+  ...coreMetrics.slice(afterErrors),
+];
 
 /**
  * The connections that carried the window's requests, saying how many the warm-up opened; the

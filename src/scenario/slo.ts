@@ -1,5 +1,6 @@
 /**
- * Latency objectives as plan sections write them: `p99 < 200ms`, `p50 <= 40ms`, `mean < 50ms`.
+ * Latency objectives as plan sections write them: `p99 < 200ms`, `p50 <= 40ms`, `mean < 50ms`,
+ * `poolWait.p99 < 20ms`.
  * They are the CI gate's threshold expressions, narrowed to latency metrics and upper bounds,
  * because a plan searches for the settings under which latency stays *below* a target. A bad
  * expression gets one sentence; the scenario loader places it at the expression's line.
@@ -7,8 +8,13 @@
 import { formatDuration } from './units.js';
 import { parseThreshold } from './threshold.js';
 
-/** Latency figures by the name a run's latency summary uses (the planner's brokenSlos checks they are its keys). */
-export const SLO_METRICS = ['p50', 'p90', 'p99', 'p999', 'mean', 'max'] as const;
+/**
+ * Latency figures by the name a run's latency summary uses (the planner's brokenSlos checks they
+ * are its keys), and the acquire wait's (`poolWait.p99`: the time a request waits for a connection).
+ */
+export const LATENCY_SLO_METRICS = ['p50', 'p90', 'p99', 'p999', 'mean', 'max'] as const;
+export const POOL_WAIT_SLO_METRICS = { 'poolWait.p50': 'p50', 'poolWait.p99': 'p99', 'poolWait.max': 'max' } as const;
+export const SLO_METRICS = [...LATENCY_SLO_METRICS, ...(Object.keys(POOL_WAIT_SLO_METRICS) as (keyof typeof POOL_WAIT_SLO_METRICS)[])] as const;
 export type SloMetric = (typeof SLO_METRICS)[number];
 
 export interface Slo {

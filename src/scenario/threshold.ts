@@ -26,10 +26,20 @@ export const THRESHOLD_METRICS = {
   errors: 'errors',
   connections: 'count',
   reuse: 'share',
+  /** Requests on reused connections that failed on the transport (the keep-alive race). */
+  deadSockets: 'share',
+  /** The acquire wait per request: from being handed to the client to going out on a connection. */
+  'poolWait.p50': 'latency',
   'poolWait.p99': 'latency',
+  'poolWait.max': 'latency',
 } as const satisfies Record<string, ValueKind>;
 
 export type ThresholdMetric = keyof typeof THRESHOLD_METRICS;
+type ShareMetric = { [M in ThresholdMetric]: (typeof THRESHOLD_METRICS)[M] extends 'share' ? M : never }[ThresholdMetric];
+const SHARE_MEANINGS: Record<ShareMetric, string> = {
+  reuse: 'the share of requests sent on a reused connection',
+  deadSockets: 'the share of requests on reused connections that failed on the transport',
+};
 export type Comparator = '<' | '<=' | '>' | '>=' | '==';
 /** What `value` is in: milliseconds, requests per second, a count, or a percentage. */
 export type ThresholdUnit = 'ms' | 'rps' | 'count' | 'percent';
@@ -115,7 +125,7 @@ function parseValue(metric: ThresholdMetric, text: string): ParsedValue {
       const percent = parsePercent(text);
       return percent !== undefined && percent >= 0 && percent <= 100
         ? { value: percent, unit: 'percent' }
-        : { error: `${metric} is the share of requests sent on a reused connection: expected a percentage from 0% to 100%, but found ${found}` };
+        : { error: `${metric} is ${SHARE_MEANINGS[metric as ShareMetric]}: expected a percentage from 0% to 100%, but found ${found}` };
     }
   }
 }
