@@ -4,7 +4,7 @@
  * figures that would confirm it were measured.
  */
 import type { RunResult, VariantResult } from '../result.js';
-import { formatDuration, formatRate } from '../report/format.js';
+import { formatDuration, formatRate, formatShare } from '../report/format.js';
 import type { Finding } from './types.js';
 
 export type Rule = (v: VariantResult, run: RunResult) => Finding | undefined;
@@ -55,9 +55,24 @@ export const h2PipeliningSerialises: Rule = (v, run) => {
   };
 };
 
-/** True when the estimated wait for a connection (or stream) is a large share of the latency. */
+/**
+ * True when the wait for a connection (or stream) is a large share of the latency: the acquire
+ * wait timed per request where the client reports it, else the sampled estimate.
+ */
 function waitsLong(v: VariantResult): boolean {
-  return v.poolWait !== undefined && v.latency.count > 0 && v.poolWait.estimatedMeanWaitMs >= POOL_WAIT_SHARE * v.latency.mean;
+  if (v.latency.count === 0) return false;
+  if (v.pool?.acquireWait.count) return v.pool.acquireWait.p99 >= POOL_WAIT_SHARE * v.latency.p99;
+  return v.poolWait !== undefined && v.poolWait.estimatedMeanWaitMs >= POOL_WAIT_SHARE * v.latency.mean;
+}
+
+/** How long requests waited for a connection, in the words of the best figure the client gave. */
+function waitEvidence(v: VariantResult, sampledWords: string): string {
+  const acquire = v.pool?.acquireWait;
+  if (acquire?.count) {
+    const bottleneck = acquire.p99 >= 0.5 * v.latency.p99 ? ': the pool is the bottleneck, not the upstream' : '';
+    return `p99 acquire wait ${formatDuration(acquire.p99)} of a ${formatDuration(v.latency.p99)} p99 latency (p50 ${formatDuration(acquire.p50)}, timed per request)${bottleneck}`;
+  }
+  return sampledWords;
 }
 
 /** Pipelined HTTP/1.1 responses leave in order: a slow one holds back every fast one behind it. */
@@ -106,12 +121,13 @@ export const poolWait: Rule = (v, run) => {
   const pools = variant.pools ?? 1;
   const capacity = pool.size * pool.requestsPerConnection * pools;
   const wait = v.poolWait;
-  if (capacity >= demand.inFlight || wait === undefined || !waitsLong(v)) return;
+  if (capacity >= demand.inFlight || (wait === undefined && !v.pool) || !waitsLong(v)) return;
+  const sampled = wait ? `${wait.meanWaiting.toFixed(1)} waited for a connection on average (sampled ${wait.samples}×), an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency (Little's law: waiting / throughput)` : '';
   return {
     rule: 'pool-wait',
     variant: v.name,
     setting: `${pool.key}: ${pool.size}${pools > 1 ? `, pools: ${pools}` : ''}`,
-    evidence: `${demand.words} for room for ${capacity}: ${wait.meanWaiting.toFixed(1)} waited for a connection on average (sampled ${wait.samples}×), an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency (Little's law: waiting / throughput)`,
+    evidence: `${demand.words} for room for ${capacity}: ${waitEvidence(v, sampled)}`,
     change: `raise ${pool.key} to ${Math.ceil(demand.inFlight / (pool.requestsPerConnection * pools))} so every request in flight has a connection, or lower the ${demand.knob}`,
   };
 };
@@ -140,4 +156,38 @@ export const h2StreamCap: Rule = (v, run) => {
   };
 };
 
-export const rules: readonly Rule[] = [h2PipeliningSerialises, h1PipeliningHeadOfLine, poolWait, h2StreamCap];
+/** Below this many failures on reused connections the race is noise, not a setting to change. */
+const DEAD_SOCKET_MIN_FAILURES = 3;
+
+/**
+ * The keep-alive race: the server closes a connection while it sits idle in the pool, and the next
+ * request sent on it fails. The run shows it when attempts on reused connections fail and the
+ * client saw the server close idle connections.
+ */
+export const deadSockets: Rule = (v, run) => {
+  const pool = v.pool;
+  if (!pool || pool.deadSocketRate === undefined || pool.failuresOnReused < DEAD_SOCKET_MIN_FAILURES) return;
+  const closes = Object.values(pool.closes).reduce((sum, n) => sum + n, 0);
+  const byServerIdle = pool.closes['server-idle'];
+  if (byServerIdle === 0) return;
+  const serverTimeout = run.scenario.upstream?.keepAlive.timeout;
+  const afterIdle = serverTimeout !== undefined ? ` after ${formatDuration(serverTimeout)} idle` : ' while idle';
+  const idle = idleSettingOf(v.variant);
+  const below = serverTimeout !== undefined ? ` below ${formatDuration(serverTimeout)}` : " below the server's idle timeout";
+  return {
+    rule: 'dead-sockets',
+    variant: v.name,
+    setting: idle ? `${idle.key}: ${idle.value === undefined ? 'default' : formatDuration(idle.value)}` : 'keepAlive: true',
+    evidence: `${formatShare(pool.deadSocketRate)} of requests on reused connections failed (dead-socket rate: ${pool.failuresOnReused} of ${pool.requestsOnReused}); ${byServerIdle} of ${closes} closes came from the server${afterIdle}`,
+    change: `${idle ? `set ${idle.key}${below}` : `close idle connections${below}`}, or retry idempotent requests that fail on a reused connection`,
+  };
+};
+
+/** The client's own idle timeout, where the variant can set one. */
+function idleSettingOf(variant: VariantResult['variant']): { key: string; value?: number } | undefined {
+  if (variant.client === 'undici') return { key: 'keepAliveTimeout', value: variant.keepAliveTimeout };
+  if (variant.client === 'node-http') return { key: 'timeout', value: variant.timeout };
+  return undefined;
+}
+
+export const rules: readonly Rule[] = [h2PipeliningSerialises, h1PipeliningHeadOfLine, poolWait, h2StreamCap, deadSockets];
