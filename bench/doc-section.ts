@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../src/report/write.js';
 
 export const BENCHMARKS_DOC = join(packageRoot, 'docs', 'benchmarks.md');
 
-export async function writeBenchmarkSection(name: 'figures' | 'gate' | 'startup', markdown: string): Promise<void> {
+export async function writeBenchmarkSection(name: 'figures' | 'gate' | 'startup' | 'pool', markdown: string): Promise<void> {
   const start = `<!-- ${name}:start (written by the benchmark; edits inside are lost) -->`;
   const end = `<!-- ${name}:end -->`;
   const section = `${start}\n${markdown.trim()}\n${end}`;
