@@ -10,6 +10,11 @@
  * sockets to the target. With several instances (`target.origins`) autocannon is given every URL
  * and spreads its connections over them in turn (connection i to URL i mod n): at least one
  * connection per instance is required, else an instance would get no request.
+ *
+ * Each connection's lifetime, requests carried and close cause come from autocannon's own
+ * connection slots (its 'request' and 'response' events, its socket). An attempt's acquire wait
+ * and reuse are not measured: autocannon writes its requests straight onto fixed connections,
+ * pipelined, so there is no wait for a connection to time, and reuse is its design, not an outcome.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
@@ -25,6 +30,13 @@ import { ExitCode } from '../exit-codes.js';
 import { autocannonVersion } from '../package-info.js';
 import { tlsOptions } from './tls.js';
 
+/** autocannon's connection slot (its httpClient.js): one connection at a time, reopened as needed. */
+interface AutocannonSlot {
+  conn?: Socket;
+  _connect(): void;
+  on(event: 'request' | 'response' | 'done', listener: () => void): void;
+}
+
 /**
  * autocannon connects with `rejectUnauthorized: false` whatever it is given (its httpClient.js),
  * so it would measure any server that answers, trusted or not. node:tls still verifies the
@@ -33,8 +45,7 @@ import { tlsOptions } from './tls.js';
  * itself with `rejectUnauthorized: true`. autocannon then counts the connection error like any
  * other. `setupClient` is autocannon's hook per connection slot; `_connect` (re)opens its socket.
  */
-function verifyCertificates(client: unknown): void {
-  const slot = client as { conn?: unknown; _connect(): void };
+function verifyCertificates(slot: AutocannonSlot): void {
   const connect = slot._connect.bind(slot);
   slot._connect = () => {
     connect();
@@ -47,6 +58,30 @@ function verifyCertificates(client: unknown): void {
     });
   };
 }
+
+/**
+ * Tells the observer of each request a slot writes and each response it reads, on the slot's
+ * current connection. autocannon writes a new connection's first requests before it is up: those
+ * count once it is (the observer follows a connection from its connect).
+ */
+function followRequests(slot: AutocannonSlot, observer: PoolObserver): void {
+  slot.on('request', () => {
+    const socket = slot.conn;
+    if (socket === undefined) return;
+    if (observer.isUp(socket)) observer.carried(socket);
+    else socket.once('connect', () => observer.carried(socket));
+  });
+  slot.on('response', () => {
+    if (slot.conn) observer.settled(slot.conn, NOT_MEASURED, 'answered');
+  });
+  // The slot is done (its drive ended, or its share of the requests is in): it closes its connection.
+  slot.on('done', () => {
+    if (slot.conn) observer.closing(slot.conn);
+  });
+}
+
+/** What settles a request autocannon answered: its acquire was never measured, and is not reported. */
+const NOT_MEASURED = { waitMs: 0, reused: false, idleMs: 0 };
 
 const SOCKET_CREATED = 'net.client.socket';
 
@@ -127,7 +162,11 @@ export class AutocannonEngine implements LoadEngine {
       timeout: 3600,
       tlsOptions: { ca, cert, key },
       ...(servername !== undefined && { servername }),
-      ...(!target.insecure && { setupClient: verifyCertificates }),
+      setupClient: (client: unknown) => {
+        const slot = client as AutocannonSlot;
+        followRequests(slot, this.observer);
+        if (!target.insecure) verifyCertificates(slot);
+      },
     };
   }
 }

@@ -93,6 +93,8 @@ export class Http2SessionPool {
     const closed = sessions.filter((session) => !session.destroyed).map((session) => new Promise((resolve) => session.once('close', resolve)));
     for (const session of sessions) session.destroy();
     await Promise.all(closed);
+    // Counted closed once each, those that never said so included.
+    for (const session of sessions) this.observer.ended(session);
   }
 
   private streamLimit(slot: Slot): number {
@@ -112,7 +114,8 @@ export class Http2SessionPool {
     });
     session.on('goaway', () => {
       this.http2Counts.goawaysReceived += 1;
-      this.observer.endedByServer(session);
+      // Its streams in flight may still finish: closed under one only if one fails.
+      this.observer.endedByServer(session, true);
       this.retire(slot);
     });
     session.on('remoteSettings', () => {
@@ -152,6 +155,8 @@ export class Http2SessionPool {
       this.retire(slot);
     };
     session.once('close', forget);
+    // The server's FIN: the session closes with its socket (a reset comes as the session's ECONNRESET).
+    session.socket.once('end', () => this.observer.endedByServer(session));
     // A server that rejects the handshake after the client finished its side (TLS 1.3: no client
     // certificate) fails the socket after 'connect', and Node destroys the session without
     // 'error' or 'close': seen on the socket, it fails the waiting requests like a refused connect

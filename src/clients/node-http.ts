@@ -1,8 +1,11 @@
 /**
  * node:http / node:https with an Agent (with `pools: N`, N independent agents taking requests in
  * turn), round robin over the instances when there are several.
- * Connections are counted by wrapping the agent's createConnection, which Node calls exactly
- * once per new socket; `request.reusedSocket` tells a stale-socket failure from a fresh one.
+ * Connections are followed by wrapping the agent's createConnection, which Node calls exactly
+ * once per new socket. An attempt goes out when its socket is assigned and connected; whether
+ * that socket had carried a request before is the observer's answer, not `request.reusedSocket`:
+ * Node sets that flag only for a socket taken from the free list, not for one handed straight
+ * to a request queued for it, so a stale-socket failure is told from a fresh one by the observer.
  * When a window stops, requests still queued in an agent for a socket are taken off its queue
  * and cancelled: left there, each would get a socket of its own once the agent has room.
  */
@@ -17,7 +20,7 @@ import { PoolbenchError } from '../errors.js';
 import { isAbort, zeroAttempts, type AttemptCounts } from './attempts.js';
 import { cancelledBeforeSending, isCancelled, onceStopped } from './cancel.js';
 import { tlsOptions } from './tls.js';
-import { PoolObserver, type PoolListener } from './pool-observer.js';
+import { PoolObserver, clientClose, type Acquired, type AttemptOutcome, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
 import { RoundRobin } from './round-robin.js';
 
@@ -29,6 +32,8 @@ export class NodeHttpClient extends RequestClientBase<URL> {
   private readonly requestOptions: http.RequestOptions;
   private readonly body: Target['request']['body'];
   private readonly attemptCounts = zeroAttempts();
+  /** The event after which a new socket carries requests: TCP's connect, or TLS's handshake. */
+  private readonly readyEvent: 'connect' | 'secureConnect';
   /** Requests sent with a window's stop signal: that stop, and how to cancel the request. */
   private readonly queued = new WeakMap<http.ClientRequest, { stop: AbortSignal; cancel(): void }>();
 
@@ -44,7 +49,8 @@ export class NodeHttpClient extends RequestClientBase<URL> {
       scheduling: variant.scheduling,
       ...tlsOptions(target),
     };
-    const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), observer, isHttps));
+    this.readyEvent = isHttps ? 'secureConnect' : 'connect';
+    const agents = Array.from({ length: variant.pools ?? 1 }, () => followingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), observer, this.readyEvent));
     this.agents = new RoundRobin(agents);
     this.library = `node:${isHttps ? 'https' : 'http'} ${process.version}`;
     this.request = isHttps ? https.request : http.request;
@@ -55,25 +61,50 @@ export class NodeHttpClient extends RequestClientBase<URL> {
 
   protected sendOn({ hostname, port }: URL, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response> {
     const agent = this.agents.next();
-    const attempts = this.attemptCounts;
+    const { attemptCounts: attempts, observer } = this;
     attempts.attempts++;
+    const handedAt = observer.handed();
     return new Promise((resolve, reject) => {
+      /** The attempt's socket and how it got it, once it went out on one. */
+      let socket: Duplex | undefined;
+      let acquired: Acquired | undefined;
+      const settle = (outcome: AttemptOutcome) => {
+        if (socket && acquired) observer.settled(socket, acquired, outcome);
+        socket = undefined;
+      };
       const fail = (error: unknown) => {
         // A cancelled request never reached the wire: no attempt, no failure.
         if (isCancelled(error)) attempts.attempts--;
-        else if (!isAbort(error)) {
-          if (req.reusedSocket) attempts.failedOnReused++;
+        else if (isAbort(error)) settle('aborted');
+        else {
+          // The observer's reused is the one the dead-socket rate counts; without a socket, the attempt failed fresh.
+          if (acquired?.reused) attempts.failedOnReused++;
           else attempts.failedOnFresh++;
+          settle('transport-failure');
         }
         reject(error);
       };
       const req = this.request({ ...this.requestOptions, agent, hostname, port, path, signal }, (res) => {
         const retryAfter = res.headers['retry-after'];
-        drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes, retryAfter }), fail);
+        // Settled at the body's end, before the agent hands the socket on (a tick later): the next
+        // attempt on it then finds it idle.
+        res.once('end', () => settle('answered'));
+        drainBody(res).then((bytes) => resolve({ status: res.statusCode ?? 0, bytes, retryAfter, connection: acquired }), fail);
+      });
+      req.once('socket', (assigned: Duplex) => {
+        const goOut = () => {
+          socket = assigned;
+          acquired = observer.sent(assigned, handedAt);
+        };
+        // A socket still connecting (or in its TLS handshake): the acquire wait includes its connect;
+        // the observer hears of the connect first (it listens from the socket's creation).
+        if (observer.isUp(assigned)) goOut();
+        else assigned.once(this.readyEvent, goOut);
       });
       req.once('error', fail);
-      // node:http only emits 'timeout'; ending the request is the caller's job.
-      req.once('timeout', () => req.destroy(new PoolbenchError('socket idle timeout', { code: 'ETIMEDOUT' })));
+      // node:http only emits 'timeout'; ending the request is the caller's job. The socket goes with
+      // it, closed by the client with the request in flight.
+      req.once('timeout', () => req.destroy(clientClose(new PoolbenchError('socket idle timeout', { code: 'ETIMEDOUT' }))));
       req.end(this.body);
       if (stop) this.cancellableWhileQueued(req, stop, () => fail(cancelledBeforeSending()));
     });
@@ -123,8 +154,8 @@ export class NodeHttpClient extends RequestClientBase<URL> {
   }
 }
 
-/** Counts the agent's connections by wrapping its createConnection, which Node calls once per new socket. */
-function countingConnections(agent: http.Agent, observer: PoolObserver, isHttps: boolean): http.Agent {
+/** Follows the agent's connections by wrapping its createConnection, which Node calls once per new socket. */
+function followingConnections(agent: http.Agent, observer: PoolObserver, readyEvent: 'connect' | 'secureConnect'): http.Agent {
   // createConnection is public API but missing from the Agent type in @types/node.
   const agentWithConnect = agent as unknown as {
     createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
@@ -132,7 +163,7 @@ function countingConnections(agent: http.Agent, observer: PoolObserver, isHttps:
   const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
   agentWithConnect.createConnection = (options, callback) => {
     const socket = originalCreateConnection(options, callback);
-    observer.follow(socket, isHttps ? 'secureConnect' : 'connect');
+    observer.follow(socket, readyEvent);
     return socket;
   };
   return agent;

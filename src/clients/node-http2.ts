@@ -10,7 +10,8 @@ import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { tlsOptions } from './tls.js';
-import { PoolObserver, type PoolListener } from './pool-observer.js';
+import { PoolObserver, type AttemptOutcome, type PoolListener } from './pool-observer.js';
+import { isAbort } from './attempts.js';
 import { RequestClientBase } from './request-client.js';
 import { Http2SessionPool } from './http2-session-pool.js';
 
@@ -35,9 +36,11 @@ export class NodeHttp2Client extends RequestClientBase<Http2SessionPool> {
   }
 
   protected async sendOn(pool: Http2SessionPool, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response> {
+    // The acquire wait starts here: waiting for a session, or for a stream slot on one, is part of it.
+    const handedAt = this.observer.handed();
     const slot = await pool.acquire(signal, stop);
     try {
-      return await this.request(slot.session, path, signal);
+      return await this.request(slot.session, path, signal, handedAt);
     } finally {
       pool.release(slot);
     }
@@ -52,15 +55,33 @@ export class NodeHttp2Client extends RequestClientBase<Http2SessionPool> {
     await Promise.all(this.pools.map((pool) => pool.close()));
   }
 
-  private request(session: http2.ClientHttp2Session, path: string, signal: AbortSignal): Promise<Response> {
-    const { body } = this;
+  /** One stream on `session`; it goes out on the session once it has its id (its 'ready'). */
+  private request(session: http2.ClientHttp2Session, path: string, signal: AbortSignal, handedAt: number): Promise<Response> {
+    const { body, observer } = this;
     return new Promise((resolve, reject) => {
       const stream = session.request({ ...this.requestHeaders, ':path': path }, { signal, endStream: body === undefined });
+      const goOut = () => observer.sent(session, handedAt);
+      let acquired = stream.pending ? undefined : goOut();
+      if (acquired === undefined) stream.once('ready', () => (acquired = goOut()));
+      const settle = (outcome: AttemptOutcome) => {
+        if (acquired) observer.settled(session, acquired, outcome);
+      };
       let status = 0;
       stream.once('response', (responseHeaders) => {
         status = Number(responseHeaders[':status']);
       });
-      drainBody(stream).then((bytes) => (status === 0 ? reject(closedWithoutResponse()) : resolve({ status, bytes })), reject);
+      drainBody(stream).then(
+        (bytes) => {
+          if (status === 0) return fail(closedWithoutResponse());
+          settle('answered');
+          resolve({ status, bytes, connection: acquired });
+        },
+        (error: unknown) => fail(error),
+      );
+      function fail(error: unknown): void {
+        settle(isAbort(error) ? 'aborted' : 'transport-failure');
+        reject(error);
+      }
       if (body !== undefined) stream.end(body);
     });
   }

@@ -62,6 +62,8 @@ interface ConnectionState {
   /** Another error before the close. */
   errored: boolean;
   closed: boolean;
+  /** The client closes it because its load ended (an engine's drive), before the variant is over. */
+  closingAtEnd: boolean;
   /**
    * A request was on the connection when it ended. Noted when the end is seen (the server's FIN or
    * reset), or when an attempt settles on a connection already destroyed: by the 'close' event the
@@ -79,6 +81,17 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
  * InformationalError (its keep-alive timeout), a destroyed pool's error, aborts.
  */
 const CLIENT_CLOSE_CODES = new Set(['UND_ERR_INFO', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED', 'ABORT_ERR']);
+
+const CLIENT_CLOSE = Symbol('poolbench.clientClose');
+
+/**
+ * Marks `error` as one the client destroys its own connection with on purpose (its deadline on a
+ * request in flight): the close is the client's, not an error's, whatever the error's code says.
+ */
+export function clientClose<E extends object>(error: E): E {
+  (error as { [CLIENT_CLOSE]?: true })[CLIENT_CLOSE] = true;
+  return error;
+}
 
 export class PoolObserver {
   private readonly counts: ClientConnectionCounts = { opened: 0, closed: 0, failed: 0 };
@@ -103,25 +116,29 @@ export class PoolObserver {
   /** `connection` is up; `startedAt` (performance.now() when its connect began) times it, when known. */
   connected(connection: ConnectionEvents, startedAt?: number): void {
     const now = performance.now();
-    const state: ConnectionState = { openedAt: now, requests: 0, inFlight: 0, idleSince: now, endedByServer: false, errored: false, closed: false, endedInFlight: false };
+    const state: ConnectionState = { openedAt: now, requests: 0, inFlight: 0, idleSince: now, endedByServer: false, errored: false, closed: false, closingAtEnd: false, endedInFlight: false };
     (connection as Observed)[STATE] = state;
     this.counts.opened += 1;
     if (startedAt !== undefined) this.listener.connected(now - startedAt);
     connection.once('end', () => this.endedByServer(connection));
-    connection.on('error', (error: { code?: string }) => {
+    connection.on('error', (error: { code?: string; [CLIENT_CLOSE]?: true }) => {
       const code = error?.code ?? '';
       if (RESET_CODES.has(code)) this.endedByServer(connection);
-      else if (!CLIENT_CLOSE_CODES.has(code)) state.errored = true;
+      else if (!CLIENT_CLOSE_CODES.has(code) && !error?.[CLIENT_CLOSE]) state.errored = true;
     });
     connection.once('close', () => this.ended(connection));
   }
 
-  /** The server ended `connection` (a FIN, a reset; for HTTP/2 also its GOAWAY): kinds whose connections say so otherwise call this. */
-  endedByServer(connection: object): void {
+  /**
+   * The server ended `connection` (a FIN, a reset; for HTTP/2 also its GOAWAY): kinds whose
+   * connections say so otherwise call this. `graceful`: the requests in flight may still finish
+   * (HTTP/2's GOAWAY), so whether it closed under one is judged at its close, or when one fails.
+   */
+  endedByServer(connection: object, graceful = false): void {
     const state = (connection as Observed)[STATE];
     if (!state) return;
     state.endedByServer = true;
-    if (state.inFlight > 0) state.endedInFlight = true;
+    if (state.inFlight > 0 && !graceful) state.endedInFlight = true;
   }
 
   /** `connection` is gone; called on its 'close', or by a kind that learns it otherwise. Counted once. */
@@ -131,6 +148,11 @@ export class PoolObserver {
     state.closed = true;
     this.counts.closed += 1;
     this.listener.connectionClosed(performance.now() - state.openedAt, state.requests, this.causeOf(state));
+  }
+
+  /** `connection` is up and followed: an attempt handed to it goes out now, not at its connect. */
+  isUp(connection: object): boolean {
+    return (connection as Observed)[STATE] !== undefined;
   }
 
   /** A connection attempt failed before it was up. */
@@ -158,23 +180,45 @@ export class PoolObserver {
   }
 
   /**
+   * For kinds that put requests on their own connections and cannot say when each was handed
+   * (autocannon pipelines on fixed connections): one more request on `connection`, counted for the
+   * connection (requests carried, in flight) and reported as no attempt. Settle it as any other.
+   */
+  carried(connection: object): void {
+    const state = (connection as Observed)[STATE];
+    if (!state) return;
+    state.requests += 1;
+    state.inFlight += 1;
+  }
+
+  /**
    * The attempt sent on `connection` settled: answered (whatever the status), aborted (a deadline,
    * the end of the grace period) or failed on the transport.
    */
   settled(connection: object, acquired: Acquired, outcome: AttemptOutcome): void {
     const state = (connection as Observed)[STATE];
     if (state) {
-      // A connection destroyed under an unanswered attempt ended with a request in flight.
-      if (outcome !== 'answered' && (connection as { destroyed?: boolean }).destroyed) state.endedInFlight = true;
+      // A connection destroyed (or ended by the server: a FIN the client reacts to before the
+      // observer hears of it) under an unanswered attempt ended with a request in flight.
+      const { destroyed, readableEnded } = connection as { destroyed?: boolean; readableEnded?: boolean };
+      if (outcome !== 'answered' && (destroyed || readableEnded)) state.endedInFlight = true;
       state.inFlight = Math.max(0, state.inFlight - 1);
       if (state.inFlight === 0) state.idleSince = performance.now();
     }
     if (outcome === 'transport-failure') this.listener.attemptFailed(acquired.reused);
   }
 
-  /** The variant is over: the connections that close from now on, the client closes. */
-  closing(): void {
-    this.ending = true;
+  /**
+   * The variant is over: the connections that close from now on, the client closes. With a
+   * `connection`: the client closes that one because its load ended (an engine's drive ends
+   * while the variant goes on: a warm-up).
+   */
+  closing(connection?: object): void {
+    if (connection === undefined) this.ending = true;
+    else {
+      const state = (connection as Observed)[STATE];
+      if (state) state.closingAtEnd = true;
+    }
   }
 
   snapshot(): ClientConnectionCounts {
@@ -184,7 +228,7 @@ export class PoolObserver {
   private causeOf(state: ConnectionState): ClientCloseCause {
     const idle = state.inFlight === 0 && !state.endedInFlight;
     if (state.endedByServer) return idle ? 'server-idle' : 'server-in-flight';
-    if (this.ending) return 'client-end';
+    if (this.ending || state.closingAtEnd) return 'client-end';
     if (state.errored) return 'errored';
     return idle ? 'client-idle' : 'client-in-flight';
   }
