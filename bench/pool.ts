@@ -38,8 +38,8 @@ export async function acquireWait(): Promise<Figure> {
   const concurrency = result.scenario.load.concurrency;
   const serviceMs = 1000 / one.throughputRps;
   const predictedMs = (concurrency - 1) * serviceMs;
-  const p50One = one.pool?.acquireWait.p50 ?? NaN;
-  const p50Hundred = hundred.pool?.acquireWait.p50 ?? NaN;
+  const p50One = one.pool?.attempts?.acquireWait.p50 ?? NaN;
+  const p50Hundred = hundred.pool?.attempts?.acquireWait.p50 ?? NaN;
   const off = Math.abs(p50One - predictedMs) / predictedMs;
   return {
     id: 9,
@@ -47,7 +47,7 @@ export async function acquireWait(): Promise<Figure> {
     measured: `pool 1: ${round(p50One, 1)} ms vs ${round(predictedMs, 1)} ms predicted (${round(off * 100, 1)} % off); pool 100: ${round(p50Hundred, 2)} ms`,
     target: 'within 20 %; pool 100 < 1 ms',
     met: off <= 0.2 && p50Hundred < 1,
-    raw: { concurrency, serviceMs: round(serviceMs), predictedMs: round(predictedMs), p50Pool1: round(p50One), p99Pool1: round(one.pool?.acquireWait.p99 ?? NaN), p50Pool100: round(p50Hundred), p99Pool100: round(hundred.pool?.acquireWait.p99 ?? NaN) },
+    raw: { concurrency, serviceMs: round(serviceMs), predictedMs: round(predictedMs), p50Pool1: round(p50One), p99Pool1: round(one.pool?.attempts?.acquireWait.p99 ?? NaN), p50Pool100: round(p50Hundred), p99Pool100: round(hundred.pool?.attempts?.acquireWait.p99 ?? NaN) },
   };
 }
 
@@ -60,7 +60,7 @@ export async function acquireWait(): Promise<Figure> {
  */
 export async function deadSocketRate(): Promise<Figure> {
   const result = await runBundled('idle-timeout-race');
-  const rate = (name: string) => byName(result, name).pool?.deadSocketRate ?? NaN;
+  const rate = (name: string) => byName(result, name).pool?.attempts?.deadSocketRate ?? NaN;
   const racing = ['node-http keepAlive', 'undici defaults'].map(rate);
   const safe = rate('undici keepAliveTimeout 500ms');
   const raceVariants = result.variants.filter((v) => v.name !== 'undici keepAliveTimeout 500ms');
@@ -77,7 +77,7 @@ export async function deadSocketRate(): Promise<Figure> {
     target: '> 0, > 0, 0; closes by the server while idle dominate',
     met: racing.every((r) => r > 0) && safe === 0 && serverIdleDominates,
     raw: Object.fromEntries(result.variants.flatMap((v) => [
-      [`${v.name} deadSocketRate`, round(v.pool?.deadSocketRate ?? NaN, 4)],
+      [`${v.name} deadSocketRate`, round(v.pool?.attempts?.deadSocketRate ?? NaN, 4)],
       [`${v.name} closes`, JSON.stringify(v.pool?.closes ?? {})],
       [`${v.name} upstream closes`, JSON.stringify(v.connections.upstream?.closes ?? {})],
     ])),

@@ -50,9 +50,23 @@ export interface ConnectionFigures {
 
 /**
  * The pool as the client saw it over the measured window (clients/pool-observer.ts): every figure
- * is per request attempt on the wire or per connection, never sampled.
+ * is per request attempt on the wire or per connection, never sampled. `attempts` is absent for a
+ * client that cannot time its attempts (autocannon drives its own sockets): not measured, not zero.
  */
 export interface PoolFigures {
+  attempts?: PoolAttemptFigures;
+  /** Connections that closed during the window: how long each lived, ms. */
+  connectionLifetime: LatencySummary;
+  connectionLifetimeHistogram: string;
+  /** Connections that closed during the window: the attempts each carried. */
+  requestsPerConnection: LatencySummary;
+  requestsPerConnectionHistogram: string;
+  /** Connections that closed during the window, by why (see ClientCloseCause). */
+  closes: Record<ClientCloseCause, number>;
+}
+
+/** Per request attempt: how it got its connection. */
+export interface PoolAttemptFigures {
   /** From the moment the client was handed an attempt to the moment it went out on a connection (queueing, plus connect time for a new connection). */
   acquireWait: LatencySummary;
   acquireWaitHistogram: string;
@@ -72,14 +86,6 @@ export interface PoolFigures {
   latencyFreshHistogram: string;
   latencyReused: LatencySummary;
   latencyReusedHistogram: string;
-  /** Connections that closed during the window: how long each lived, ms. */
-  connectionLifetime: LatencySummary;
-  connectionLifetimeHistogram: string;
-  /** Connections that closed during the window: the attempts each carried. */
-  requestsPerConnection: LatencySummary;
-  requestsPerConnectionHistogram: string;
-  /** Connections that closed during the window, by why (see ClientCloseCause). */
-  closes: Record<ClientCloseCause, number>;
 }
 
 export interface WarmupFigures {

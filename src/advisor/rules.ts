@@ -61,13 +61,14 @@ export const h2PipeliningSerialises: Rule = (v, run) => {
  */
 function waitsLong(v: VariantResult): boolean {
   if (v.latency.count === 0) return false;
-  if (v.pool?.acquireWait.count) return v.pool.acquireWait.p99 >= POOL_WAIT_SHARE * v.latency.p99;
+  const acquire = v.pool?.attempts?.acquireWait;
+  if (acquire?.count) return acquire.p99 >= POOL_WAIT_SHARE * v.latency.p99;
   return v.poolWait !== undefined && v.poolWait.estimatedMeanWaitMs >= POOL_WAIT_SHARE * v.latency.mean;
 }
 
 /** How long requests waited for a connection, in the words of the best figure the client gave. */
 function waitEvidence(v: VariantResult, sampledWords: string): string {
-  const acquire = v.pool?.acquireWait;
+  const acquire = v.pool?.attempts?.acquireWait;
   if (acquire?.count) {
     const bottleneck = acquire.p99 >= 0.5 * v.latency.p99 ? ': the pool is the bottleneck, not the upstream' : '';
     return `p99 acquire wait ${formatDuration(acquire.p99)} of a ${formatDuration(v.latency.p99)} p99 latency (p50 ${formatDuration(acquire.p50)}, timed per request)${bottleneck}`;
@@ -166,7 +167,8 @@ const DEAD_SOCKET_MIN_FAILURES = 3;
  */
 export const deadSockets: Rule = (v, run) => {
   const pool = v.pool;
-  if (!pool || pool.deadSocketRate === undefined || pool.failuresOnReused < DEAD_SOCKET_MIN_FAILURES) return;
+  const attempts = pool?.attempts;
+  if (!pool || attempts?.deadSocketRate === undefined || attempts.failuresOnReused < DEAD_SOCKET_MIN_FAILURES) return;
   const closes = Object.values(pool.closes).reduce((sum, n) => sum + n, 0);
   const byServerIdle = pool.closes['server-idle'];
   if (byServerIdle === 0) return;
@@ -178,7 +180,7 @@ export const deadSockets: Rule = (v, run) => {
     rule: 'dead-sockets',
     variant: v.name,
     setting: idle ? `${idle.key}: ${idle.value === undefined ? 'default' : formatDuration(idle.value)}` : 'keepAlive: true',
-    evidence: `${formatShare(pool.deadSocketRate)} of requests on reused connections failed (dead-socket rate: ${pool.failuresOnReused} of ${pool.requestsOnReused}); ${byServerIdle} of ${closes} closes came from the server${afterIdle}`,
+    evidence: `${formatShare(attempts.deadSocketRate)} of requests on reused connections failed (dead-socket rate: ${attempts.failuresOnReused} of ${attempts.requestsOnReused}); ${byServerIdle} of ${closes} closes came from the server${afterIdle}`,
     change: `${idle ? `set ${idle.key}${below}` : `close idle connections${below}`}, or retry idempotent requests that fail on a reused connection`,
   };
 };

@@ -76,12 +76,16 @@ function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): 
       return v.latency.count > 0 ? { value: v.latency[metric] } : noResponses;
     case 'poolWait.p50':
     case 'poolWait.p99':
-    case 'poolWait.max':
-      if (!v.pool) return { missing: `${v.client} does not report the acquire wait per request` };
-      return v.pool.acquireWait.count > 0 ? { value: v.pool.acquireWait[POOL_WAIT_FIGURE[metric]] } : { missing: 'no request went out on a connection' };
-    case 'deadSockets':
-      if (!v.pool) return { missing: `${v.client} does not report which requests went out on a reused connection` };
-      return v.pool.deadSocketRate !== undefined ? { value: v.pool.deadSocketRate * 100 } : { missing: 'no request went out on a reused connection' };
+    case 'poolWait.max': {
+      const acquireWait = v.pool?.attempts?.acquireWait;
+      if (!acquireWait) return { missing: `${v.client} does not report the acquire wait per request` };
+      return acquireWait.count > 0 ? { value: acquireWait[POOL_WAIT_FIGURE[metric]] } : { missing: 'no request went out on a connection' };
+    }
+    case 'deadSockets': {
+      const attempts = v.pool?.attempts;
+      if (!attempts) return { missing: `${v.client} does not report which requests went out on a reused connection` };
+      return attempts.deadSocketRate !== undefined ? { value: attempts.deadSocketRate * 100 } : { missing: 'no request went out on a reused connection' };
+    }
     case 'rps':
       return { value: v.throughputRps };
     case 'errors': {

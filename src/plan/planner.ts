@@ -168,7 +168,7 @@ function toStep(phase: StepPhase, poolSize: number, offeredRps: number, v: Varia
   const attempted = v.requests.completed + v.requests.failed;
   const errorShare = attempted > 0 ? v.errorCount / attempted : 0;
   const slos = plan.slo.map((slo) => ({ ...slo, limitMs: slo.limitMs * sloScale }));
-  const failures = v.requests.completed === 0 ? ['no responses'] : brokenSlos(slos, v.latency, v.pool?.acquireWait);
+  const failures = v.requests.completed === 0 ? ['no responses'] : brokenSlos(slos, v.latency, v.pool?.attempts?.acquireWait);
   if (errorShare > plan.errorBudget) failures.push(`errors ${formatShare(errorShare)} > ${formatShare(plan.errorBudget)}`);
   if (v.saturated) failures.push(`generator could not keep up: ${v.saturated.reason}`);
   // In-flight counts from the send, so Little's W is the latency from the send too.

@@ -221,40 +221,61 @@ const faultMetrics: ComparisonMetric[] = [
   },
 ];
 
-const anyAttempts = (variants: VariantResult[]) => variants.some((v) => (v.pool?.requestsOnFresh ?? 0) + (v.pool?.requestsOnReused ?? 0) > 0);
-const anyReused = (variants: VariantResult[]) => variants.some((v) => (v.pool?.requestsOnReused ?? 0) > 0);
-const bothKinds = (variants: VariantResult[]) => variants.some((v) => (v.pool?.latencyFresh.count ?? 0) > 0 && (v.pool?.latencyReused.count ?? 0) > 0);
+/** A variant's per-attempt pool figures; undefined for clients that do not time their attempts. */
+const attemptsOf = (v: VariantResult) => v.pool?.attempts;
+const anyAttempts = (variants: VariantResult[]) => variants.some((v) => attemptsOf(v) !== undefined);
+const anyReused = (variants: VariantResult[]) => variants.some((v) => (attemptsOf(v)?.requestsOnReused ?? 0) > 0);
+const bothKinds = (variants: VariantResult[]) => variants.some((v) => (attemptsOf(v)?.latencyFresh.count ?? 0) > 0 && (attemptsOf(v)?.latencyReused.count ?? 0) > 0);
+const p50OrDash = (summary: { count: number; p50: number }) => (summary.count ? formatDuration(summary.p50) : '—');
 
 /** The pool under the microscope (clients/pool-observer.ts): per attempt and per connection, for the clients that report them. */
 const poolMetrics: ComparisonMetric[] = [
   {
     label: 'acquire wait p50 / p99',
-    value: (v) => (v.pool?.acquireWait.count ? v.pool.acquireWait.p99 : undefined),
-    cell: (v) => (v.pool?.acquireWait.count ? `${formatDuration(v.pool.acquireWait.p50)} / ${formatDuration(v.pool.acquireWait.p99)}` : '—'),
+    value: (v) => attemptsOf(v)?.acquireWait.p99,
+    cell: (v) => {
+      const wait = attemptsOf(v)?.acquireWait;
+      return wait ? `${formatDuration(wait.p50)} / ${formatDuration(wait.p99)}` : '—';
+    },
     lowerIsBetter: true,
     change: 'percent',
     shown: anyAttempts,
   },
   {
     label: 'reused requests',
-    value: (v) => (v.pool && anyAttempts([v]) ? v.pool.reuseRatio * 100 : undefined),
-    cell: (v) => (v.pool && anyAttempts([v]) ? `${formatShare(v.pool.reuseRatio)}${v.pool.idleBeforeReuse.count ? ` (idle p50 ${formatDuration(v.pool.idleBeforeReuse.p50)})` : ''}` : '—'),
+    value: (v) => (attemptsOf(v) ? attemptsOf(v)!.reuseRatio * 100 : undefined),
+    cell: (v) => {
+      const attempts = attemptsOf(v);
+      if (!attempts) return '—';
+      const idle = attempts.idleBeforeReuse.count ? ` (idle p50 ${formatDuration(attempts.idleBeforeReuse.p50)})` : '';
+      return `${formatShare(attempts.reuseRatio)}${idle}`;
+    },
     lowerIsBetter: false,
     change: 'none',
     shown: anyAttempts,
   },
   {
     label: 'latency p50 fresh / reused',
-    value: (v) => (v.pool?.latencyReused.count ? v.pool.latencyReused.p50 : undefined),
-    cell: (v) => (v.pool && (v.pool.latencyFresh.count || v.pool.latencyReused.count) ? `${v.pool.latencyFresh.count ? formatDuration(v.pool.latencyFresh.p50) : '—'} / ${v.pool.latencyReused.count ? formatDuration(v.pool.latencyReused.p50) : '—'}` : '—'),
+    value: (v) => (attemptsOf(v)?.latencyReused.count ? attemptsOf(v)!.latencyReused.p50 : undefined),
+    cell: (v) => {
+      const attempts = attemptsOf(v);
+      return attempts ? `${p50OrDash(attempts.latencyFresh)} / ${p50OrDash(attempts.latencyReused)}` : '—';
+    },
     lowerIsBetter: true,
     change: 'none',
     shown: bothKinds,
   },
   {
     label: 'dead-socket rate',
-    value: (v) => (v.pool?.deadSocketRate !== undefined ? v.pool.deadSocketRate * 100 : undefined),
-    cell: (v) => (v.pool?.deadSocketRate !== undefined ? `${formatShare(v.pool.deadSocketRate)} (${formatCount(v.pool.failuresOnReused)} of ${formatCount(v.pool.requestsOnReused)})` : '—'),
+    value: (v) => {
+      const rate = attemptsOf(v)?.deadSocketRate;
+      return rate === undefined ? undefined : rate * 100;
+    },
+    cell: (v) => {
+      const attempts = attemptsOf(v);
+      if (attempts?.deadSocketRate === undefined) return '—';
+      return `${formatShare(attempts.deadSocketRate)} (${formatCount(attempts.failuresOnReused)} of ${formatCount(attempts.requestsOnReused)})`;
+    },
     lowerIsBetter: true,
     change: 'none',
     shown: anyReused,

@@ -3,7 +3,7 @@
  * meaning of every field of a VariantResult is decided here and nowhere else.
  */
 import type { Variant, LoadConfig } from '../scenario/schema.js';
-import type { PoolFigures, VariantResult, WarmupFigures } from '../result.js';
+import type { PoolAttemptFigures, PoolFigures, VariantResult, WarmupFigures } from '../result.js';
 import type { Client, ClientConnectionCounts, ClientHttp2Counts } from '../clients/types.js';
 import type { AttemptCounts } from '../clients/attempts.js';
 import type { LoadOutcome } from '../load/types.js';
@@ -100,24 +100,30 @@ function poolFigures(pool: PoolRecorder): { pool?: PoolFigures } {
   if (attempts === 0 && pool.connectionLifetime.totalCount === 0) return {};
   return {
     pool: {
-      acquireWait: summarize(pool.acquireWait),
-      acquireWaitHistogram: encodeHistogram(pool.acquireWait),
-      requestsOnFresh: pool.requestsOnFresh,
-      requestsOnReused: pool.requestsOnReused,
-      reuseRatio: attempts > 0 ? pool.requestsOnReused / attempts : 0,
-      idleBeforeReuse: summarize(pool.idleBeforeReuse),
-      failuresOnReused: pool.failuresOnReused,
-      ...(pool.requestsOnReused > 0 && { deadSocketRate: pool.failuresOnReused / pool.requestsOnReused }),
-      latencyFresh: summarize(pool.latencyFresh),
-      latencyFreshHistogram: encodeHistogram(pool.latencyFresh),
-      latencyReused: summarize(pool.latencyReused),
-      latencyReusedHistogram: encodeHistogram(pool.latencyReused),
+      ...(attempts > 0 && { attempts: attemptFigures(pool, attempts) }),
       connectionLifetime: summarize(pool.connectionLifetime),
       connectionLifetimeHistogram: encodeHistogram(pool.connectionLifetime),
       requestsPerConnection: summarize(pool.requestsPerConnection),
       requestsPerConnectionHistogram: encodeHistogram(pool.requestsPerConnection),
       closes: { ...pool.closes },
     },
+  };
+}
+
+function attemptFigures(pool: PoolRecorder, attempts: number): PoolAttemptFigures {
+  return {
+    acquireWait: summarize(pool.acquireWait),
+    acquireWaitHistogram: encodeHistogram(pool.acquireWait),
+    requestsOnFresh: pool.requestsOnFresh,
+    requestsOnReused: pool.requestsOnReused,
+    reuseRatio: pool.requestsOnReused / attempts,
+    idleBeforeReuse: summarize(pool.idleBeforeReuse),
+    failuresOnReused: pool.failuresOnReused,
+    ...(pool.requestsOnReused > 0 && { deadSocketRate: pool.failuresOnReused / pool.requestsOnReused }),
+    latencyFresh: summarize(pool.latencyFresh),
+    latencyFreshHistogram: encodeHistogram(pool.latencyFresh),
+    latencyReused: summarize(pool.latencyReused),
+    latencyReusedHistogram: encodeHistogram(pool.latencyReused),
   };
 }
 

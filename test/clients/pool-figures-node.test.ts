@@ -40,11 +40,11 @@ variants: [{ name: node-http, client: node-http, maxSockets: 1 }]
     // Queueing arithmetic: a request's latency is its wait for 7 others plus its own service.
     const service = v.latency.p50 / 8;
     const predicted = 7 * service;
-    assert.ok(pool.acquireWait.p50 > 0.5 * predicted && pool.acquireWait.p50 < 1.5 * predicted, `acquire wait p50 ${pool.acquireWait.p50} ms, predicted ${predicted} ms`);
-    assert.equal(pool.acquireWait.count, 80);
+    assert.ok(pool.attempts!.acquireWait.p50 > 0.5 * predicted && pool.attempts!.acquireWait.p50 < 1.5 * predicted, `acquire wait p50 ${pool.attempts!.acquireWait.p50} ms, predicted ${predicted} ms`);
+    assert.equal(pool.attempts!.acquireWait.count, 80);
     // One socket carries everything: all but its first request went out on it reused.
-    assert.equal(pool.requestsOnFresh, 1);
-    assert.equal(pool.requestsOnReused, 79);
+    assert.equal(pool.attempts!.requestsOnFresh, 1);
+    assert.equal(pool.attempts!.requestsOnReused, 79);
   });
 
   test('node-http reuse: near 1 with keep-alive, 0 without; fresh and reused latencies apart', async () => {
@@ -59,11 +59,11 @@ variants:
     );
     const on = poolOf(byName(result.variants, 'keepAlive'));
     const off = poolOf(byName(result.variants, 'no keepAlive'));
-    assert.ok(on.reuseRatio > 0.9, `keepAlive reuse ${on.reuseRatio}`);
-    assert.equal(on.latencyFresh.count + on.latencyReused.count, 200);
-    assert.equal(off.reuseRatio, 0);
-    assert.equal(off.requestsOnFresh, 200);
-    assert.equal(off.latencyReused.count, 0);
+    assert.ok(on.attempts!.reuseRatio > 0.9, `keepAlive reuse ${on.attempts!.reuseRatio}`);
+    assert.equal(on.attempts!.latencyFresh.count + on.attempts!.latencyReused.count, 200);
+    assert.equal(off.attempts!.reuseRatio, 0);
+    assert.equal(off.attempts!.requestsOnFresh, 200);
+    assert.equal(off.attempts!.latencyReused.count, 0);
     assert.equal(off.requestsPerConnection.max, 1, JSON.stringify(off.requestsPerConnection));
   });
 
@@ -127,7 +127,7 @@ variants: [{ name: node-http, client: node-http, keepAlive: true }]
       assert.equal(pool.closes['server-idle'] + pool.closes.errored + pool.closes['client-idle'], 0, closesOf(v));
       // On the 3rd request the socket was reused, on the 1st it was fresh: the client's counts are the observer's.
       assert.equal(v.attempts!.failedOnReused, nth > 1 ? v.requests.failed : 0, JSON.stringify(v.attempts));
-      assert.equal(pool.failuresOnReused, v.attempts!.failedOnReused);
+      assert.equal(pool.attempts!.failuresOnReused, v.attempts!.failedOnReused);
     });
   }
 
@@ -137,15 +137,15 @@ variants: [{ name: node-http, client: node-http, keepAlive: true }]
     const result: RunResult = await runScenario(scenario);
     const v = byName(result.variants, 'node-http keepAlive');
     const pool = poolOf(v);
-    assert.ok((pool.deadSocketRate ?? 0) > 0, `dead-socket rate ${pool.deadSocketRate}, ${JSON.stringify(v.attempts)}`);
+    assert.ok((pool.attempts!.deadSocketRate ?? 0) > 0, `dead-socket rate ${pool.attempts!.deadSocketRate}, ${JSON.stringify(v.attempts)}`);
     // The client's own failure counts are the observer's: one bookkeeping.
-    assert.equal(v.attempts!.failedOnReused, pool.failuresOnReused);
+    assert.equal(v.attempts!.failedOnReused, pool.attempts!.failuresOnReused);
     // The server closed every one of them idle. The client saw most so; the race's losers it saw
     // closed under the request it had just written: one such close per lost request.
     const closes = pool.closes;
     const otherCauses = CLIENT_CLOSE_CAUSES.filter((cause) => cause !== 'server-idle').map((cause) => closes[cause]);
     assert.ok(closes['server-idle'] >= Math.max(...otherCauses), closesOf(v));
-    assert.equal(closes['server-in-flight'], pool.failuresOnReused, closesOf(v));
+    assert.equal(closes['server-in-flight'], pool.attempts!.failuresOnReused, closesOf(v));
     const closedIdleByServer = v.connections.upstream?.faults?.idle_close?.connectionsClosed ?? 0;
     assert.ok(Math.abs(closes['server-idle'] + closes['server-in-flight'] - closedIdleByServer) <= 1, `${closesOf(v)} vs the upstream's ${closedIdleByServer} idle closes`);
   });
@@ -162,11 +162,11 @@ variants: [{ name: node-http2, client: node-http2, sessions: 1, maxStreamsPerSes
     const v = byName(result.variants, 'node-http2');
     const pool = poolOf(v);
     assert.equal(v.requests.completed, 40);
-    assert.equal(pool.acquireWait.count, 40);
+    assert.equal(pool.attempts!.acquireWait.count, 40);
     // Three others ahead of each request, 20 ms each: tens of ms, not the microseconds of a free stream.
-    assert.ok(pool.acquireWait.p50 > 20, `acquire wait p50 ${pool.acquireWait.p50} ms`);
-    assert.equal(pool.requestsOnFresh, 1);
-    assert.equal(pool.requestsOnReused, 39);
+    assert.ok(pool.attempts!.acquireWait.p50 > 20, `acquire wait p50 ${pool.attempts!.acquireWait.p50} ms`);
+    assert.equal(pool.attempts!.requestsOnFresh, 1);
+    assert.equal(pool.attempts!.requestsOnReused, 39);
     assert.equal(pool.closes['client-end'], 1, closesOf(v));
   });
 
@@ -204,7 +204,7 @@ variants: [{ name: autocannon, client: autocannon, connections: 4 }]
     assert.ok(pool.requestsPerConnection.max >= 40, JSON.stringify(pool.requestsPerConnection));
     assert.equal(pool.closes['client-end'], 4, closesOf(v));
     // Not measured, so not reported as zero waits.
-    assert.equal(pool.acquireWait.count, 0);
-    assert.equal(pool.requestsOnFresh + pool.requestsOnReused, 0);
+    assert.equal(pool.attempts!.acquireWait.count, 0);
+    assert.equal(pool.attempts!.requestsOnFresh + pool.attempts!.requestsOnReused, 0);
   });
 });
