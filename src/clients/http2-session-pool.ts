@@ -62,7 +62,7 @@ export class Http2SessionPool {
       connected += 1;
       if (slot.active > 0) busy += 1;
     }
-    return { connected, idle: connected - busy, busy, pending: this.waiters.length };
+    return { connected, idle: connected - busy, busy, pending: this.waiting };
   }
 
   /** A session with room for one more stream, waiting for one if need be. */
