@@ -9,13 +9,16 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { FetchVariant } from '../scenario/schema.js';
-import type { Response } from './types.js';
+import type { PoolState, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { trackUndiciAttempts } from './attempts.js';
 import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
+
+/** Where undici keeps the global dispatcher, shared by every copy of undici in the process (Node's bundled one included). */
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
 const CONNECTED = 'undici:client:connected';
 const CONNECT_ERROR = 'undici:client:connectError';
@@ -47,6 +50,27 @@ function checkFetchTrusts(target: Target): void {
   }
 }
 
+type PoolStats = { connected: number; free: number; pending: number };
+
+/**
+ * The global dispatcher's pools' stats, by origin. undici 7's Agent lists them as `stats` (public);
+ * the undici 6 that Node 20 and 22 bundle has no such list, and its Agent's per-origin pools (each
+ * with the same public `stats`) are reached through its `clients` map, an internal.
+ */
+function globalPoolStats(): Array<[string, PoolStats]> {
+  const agent = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as ({ stats?: Record<string, PoolStats> } & Record<symbol, unknown>) | undefined;
+  if (agent === undefined) return [];
+  if (agent.stats !== undefined) return Object.entries(agent.stats);
+  const clientsKey = Object.getOwnPropertySymbols(agent).find((key) => key.description === 'clients');
+  const pools = clientsKey && agent[clientsKey];
+  if (!(pools instanceof Map)) return [];
+  // undici 6 maps an origin to its pool; a 7 without Agent `stats` to `{ dispatcher }`.
+  return [...pools].flatMap(([origin, entry]: [string, { stats?: PoolStats; dispatcher?: { stats?: PoolStats } }]) => {
+    const stats = entry?.dispatcher?.stats ?? entry?.stats;
+    return stats && URL.canParse(origin) ? [[new URL(origin).origin, stats] as [string, PoolStats]] : [];
+  });
+}
+
 /** The lanes are the instances' origins. */
 export class FetchClient extends RequestClientBase<string> {
   readonly library = `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`;
@@ -62,11 +86,14 @@ export class FetchClient extends RequestClientBase<string> {
     socket.once('close', () => this.sockets.delete(socket));
   };
   private readonly onConnectError = () => this.observer.failed();
+  /** The instances' origins, as undici names its per-origin pools. */
+  private readonly origins: ReadonlySet<string>;
 
   constructor(variant: FetchVariant, target: Target, pool: PoolListener) {
     checkFetchTrusts(target);
     super(variant, target.request.method, originsOf(target), new PoolObserver(pool));
     this.request = target.request;
+    this.origins = new Set(originsOf(target).map((origin) => new URL(origin).origin));
     diagnosticsChannel.subscribe(CONNECTED, this.onConnected);
     diagnosticsChannel.subscribe(CONNECT_ERROR, this.onConnectError);
   }
@@ -77,6 +104,24 @@ export class FetchClient extends RequestClientBase<string> {
     const buffer = await response.arrayBuffer();
     return { status: response.status, bytes: buffer.byteLength, retryAfter: response.headers.get('retry-after') ?? undefined };
   }
+
+  /**
+   * The global dispatcher's pools for the instances (undici's Agent keeps one Pool per origin), from
+   * their `stats`. Busy is `connected − free`: exact here, since the global dispatcher speaks
+   * HTTP/1.1 without pipelining, so a connection is free exactly when no request is on it. All zero
+   * before the first fetch, which creates the dispatcher.
+   */
+  readonly poolState = (): PoolState => {
+    const state: PoolState = { connected: 0, idle: 0, busy: 0, pending: 0 };
+    for (const [origin, stats] of globalPoolStats()) {
+      if (!this.origins.has(origin)) continue;
+      state.connected += stats.connected;
+      state.idle += stats.free;
+      state.busy += stats.connected - stats.free;
+      state.pending += stats.pending;
+    }
+    return state;
+  };
 
   async close(): Promise<void> {
     this.observer.closing();

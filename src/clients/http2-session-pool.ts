@@ -10,7 +10,7 @@
 import http2 from 'node:http2';
 import type { SecureClientSessionOptions } from 'node:http2';
 import type { NodeHttp2Variant } from '../scenario/schema.js';
-import type { ClientHttp2Counts } from './types.js';
+import type { ClientHttp2Counts, PoolState } from './types.js';
 import type { PoolObserver } from './pool-observer.js';
 import { PoolbenchError } from '../errors.js';
 import { cancelledBeforeSending, onceStopped } from './cancel.js';
@@ -36,7 +36,8 @@ export class Http2SessionPool {
   /** Sessions that take new streams. */
   private readonly slots: Slot[] = [];
   private readonly waiters: Waiter[] = [];
-  private readonly allSessions = new Set<http2.ClientHttp2Session>();
+  /** Every session not yet gone, retired ones still carrying streams included. */
+  private readonly allSessions = new Map<http2.ClientHttp2Session, Slot>();
 
   constructor(
     private readonly origin: string,
@@ -50,6 +51,18 @@ export class Http2SessionPool {
   /** Requests waiting for a stream. */
   get waiting(): number {
     return this.waiters.length;
+  }
+
+  /** Sessions connected and not yet gone (retired ones finishing their streams too), by whether a stream is on them; waiters pending. */
+  get state(): PoolState {
+    let connected = 0;
+    let busy = 0;
+    for (const slot of this.allSessions.values()) {
+      if (!slot.connected || slot.session.destroyed) continue;
+      connected += 1;
+      if (slot.active > 0) busy += 1;
+    }
+    return { connected, idle: connected - busy, busy, pending: this.waiting };
   }
 
   /** A session with room for one more stream, waiting for one if need be. */
@@ -89,7 +102,7 @@ export class Http2SessionPool {
   async close(): Promise<void> {
     this.failWaiters(new Error('the client was closed'));
     // A destroyed session may never emit 'close' (see watchSession).
-    const sessions = [...this.allSessions];
+    const sessions = [...this.allSessions.keys()];
     const closed = sessions.filter((session) => !session.destroyed).map((session) => new Promise((resolve) => session.once('close', resolve)));
     for (const session of sessions) session.destroy();
     await Promise.all(closed);
@@ -106,7 +119,7 @@ export class Http2SessionPool {
     const startedAt = performance.now();
     const session = http2.connect(this.origin, this.tls);
     const slot: Slot = { session, active: 0, connected: false, settled: false };
-    this.allSessions.add(session);
+    this.allSessions.set(session, slot);
     session.once('connect', () => {
       slot.connected = true;
       this.observer.connected(session, startedAt);

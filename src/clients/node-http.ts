@@ -13,7 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { NodeHttpVariant } from '../scenario/schema.js';
-import type { Response } from './types.js';
+import type { PoolState, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
@@ -112,6 +112,22 @@ export class NodeHttpClient extends RequestClientBase<URL> {
 
   /** Requests queued in the agents for a free socket, over every origin. */
   readonly waiting = (): number => this.agents.items.reduce((sum, agent) => sum + Object.values(agent.requests).reduce((n, queue) => n + (queue?.length ?? 0), 0), 0);
+
+  /**
+   * From the agents' own lists: `freeSockets` are idle (kept alive), `sockets` are assigned to a
+   * request — busy, unless still connecting (TCP): that request is not sent yet, so it is pending,
+   * as are the requests queued for a socket.
+   */
+  readonly poolState = (): PoolState => {
+    let idle = 0;
+    let busy = 0;
+    let connecting = 0;
+    for (const agent of this.agents.items) {
+      for (const sockets of Object.values(agent.freeSockets)) idle += sockets?.length ?? 0;
+      for (const sockets of Object.values(agent.sockets)) for (const socket of sockets ?? []) if (socket.connecting) connecting += 1; else busy += 1;
+    }
+    return { connected: idle + busy, idle, busy, pending: this.waiting() + connecting };
+  };
 
   readonly attempts = (): AttemptCounts => ({ ...this.attemptCounts });
 

@@ -5,7 +5,8 @@
  */
 import type http2 from 'node:http2';
 import type { NodeHttp2Variant } from '../scenario/schema.js';
-import type { ClientHttp2Counts, Response } from './types.js';
+import type { ClientHttp2Counts, PoolState, Response } from './types.js';
+import { sumFields } from '../metrics/counts.js';
 import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
@@ -47,6 +48,8 @@ export class NodeHttp2Client extends RequestClientBase<Http2SessionPool> {
   }
 
   readonly waiting = (): number => this.pools.reduce((sum, pool) => sum + pool.waiting, 0);
+
+  readonly poolState = (): PoolState => sumFields(this.pools.map((pool) => pool.state));
 
   readonly http2 = (): ClientHttp2Counts => ({ ...this.http2Counts });
 

@@ -1,6 +1,6 @@
 /**
  * The base every request client extends, after undici's PoolBase beside Pool: the base owns the
- * work all kinds share — the connection counter, spreading requests in turn over the client's
+ * work all kinds share — the pool observer, spreading requests in turn over the client's
  * lanes, and the deadline and retries an application wraps around its client — and a kind
  * overrides one hook, `sendOn`, which sends one request on the lane it is handed. A lane is
  * whatever the kind spreads over: an origin of `target.origins` (node-http, fetch), a per-origin

@@ -25,10 +25,12 @@
  * instances of `upstream.instances` (see request-client.ts and round-robin.ts).
  */
 import type { AttemptCounts } from './attempts.js';
+import type { PoolState } from '../metrics/time-series.js';
 import type { LoadOutcome, Response, WindowOptions } from '../load/types.js';
 import type { Variant, AutocannonVariant } from '../scenario/schema.js';
 
 export type { Response } from '../load/types.js';
+export type { PoolState } from '../metrics/time-series.js';
 
 /** The variants of the kinds that send one request at a time: every kind but autocannon. */
 export type RequestVariant = Exclude<Variant, AutocannonVariant>;
@@ -42,15 +44,6 @@ export interface ClientConnectionCounts {
   closed: number;
   /** Connection attempts that failed (refused, timed out, TLS error). */
   failed: number;
-}
-
-/** A pool's own view of itself, for the live view: undici's `pool.stats`. */
-export interface PoolState {
-  connected: number;
-  free: number;
-  pending: number;
-  queued: number;
-  running: number;
 }
 
 export interface ClientHttp2Counts {
@@ -70,7 +63,11 @@ interface ClientCommon {
   /** Library and version, e.g. `undici 7.30.2`, for the report. */
   readonly library: string;
   connections(): ClientConnectionCounts;
-  /** Absent for clients that do not expose their pool (node:http, fetch). */
+  /**
+   * The pool's state now (connected, idle, busy, pending: see PoolState), read from what the
+   * library keeps anyway, on demand: nothing per request. Absent for autocannon, whose sockets and
+   * queue are its own (its open connections are still counted, in `connections()`).
+   */
   poolState?(): PoolState;
   /** Requests waiting for a connection (or a stream) right now; absent when the client cannot tell. */
   waiting?(): number;

@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Dispatcher } from 'undici';
+import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Client as UndiciConnection, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
 import type { PoolState, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
@@ -32,6 +32,8 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
   private readonly request: Target['request'];
   private readonly attemptTracker = trackUndiciAttempts();
   readonly attempts = this.attemptTracker.counts;
+  /** The pools' connections that are up: for `busy`, which `pool.stats` cannot tell (see poolState). */
+  private readonly connectedClients = new Set<UndiciConnection>();
   /**
    * undici's Pool refuses a request it finds invalid (a header value with CR/LF, `expect`, …) only
    * after taking a connection slot for it, which it never gives back: a few refusals wedge the
@@ -55,6 +57,7 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
     this.cancellation = cancellation;
     this.request = target.request;
     this.refused = invalidHeader(target.request.headers);
+    for (const pool of pools) followConnections(pool, this.connectedClients);
   }
 
   protected async sendOn(dispatcher: Dispatcher, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response> {
@@ -70,13 +73,19 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
     return { status: response.statusCode, bytes: await drainBody(response.body) };
   }
 
-  readonly poolState = (): PoolState => ({
-    connected: this.sumStats((s) => s.connected),
-    free: this.sumStats((s) => s.free),
-    pending: this.sumStats((s) => s.pending),
-    queued: this.sumStats((s) => s.queued),
-    running: this.sumStats((s) => s.running),
-  });
+  /**
+   * `pool.stats` counts `free` connections, those that take one more request: with HTTP/2 or
+   * pipelining, a connection with requests in flight can still be free. Busy is read from each
+   * connection's own `stats.size` instead: the requests handed to it, in flight or about to be
+   * written (a request is handed over a tick before it is written, as node:http assigns a socket
+   * before writing). Pending is `pool.stats.pending` (`waiting`): requests not yet written.
+   */
+  readonly poolState = (): PoolState => {
+    let busy = 0;
+    for (const connection of this.connectedClients) if (connection.stats.size > 0) busy += 1;
+    const connected = this.connectedClients.size;
+    return { connected, idle: connected - busy, busy, pending: this.waiting() };
+  };
 
   /** Pool-wide queue plus each connection's requests not yet written to its socket. */
   readonly waiting = (): number => this.sumStats((s) => s.pending);
@@ -134,6 +143,17 @@ function createPools(variant: UndiciVariant, target: Target, observer: PoolObser
     origins.length > 1
       ? (new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) }) as unknown as Pool)
       : new Pool(target.origin, poolOptions));
+}
+
+/**
+ * Keeps `connected` holding the pool's connections that are up, from undici's public 'connect' and
+ * 'disconnect' events: once per connection, never per request. A pool re-emits its connections'
+ * events with itself in front (a BalancedPool, its pools too), so the connection is the last target.
+ */
+function followConnections(pool: Pool, connected: Set<UndiciConnection>): void {
+  const connectionOf = (targets: readonly Dispatcher[]) => targets[targets.length - 1] as UndiciConnection;
+  pool.on('connect', (_origin, targets) => connected.add(connectionOf(targets)));
+  pool.on('disconnect', (_origin, targets) => connected.delete(connectionOf(targets)));
 }
 
 /** The error undici would refuse `headers` with, if any. */

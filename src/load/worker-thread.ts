@@ -18,7 +18,7 @@ let stopper = new AbortController();
 const post = (message: FromWorker) => port.postMessage(message);
 
 function flush(): void {
-  post({ type: 'recorded', figures: recorder.figures(), connections: client.connections() });
+  post({ type: 'recorded', figures: recorder.figures(), connections: client.connections(), pool: client.poolState?.() });
   recorder = new VariantRecorder();
 }
 

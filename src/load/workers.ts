@@ -7,13 +7,16 @@
  * are added losslessly into the runner's recorder (HDR histograms add bucket by bucket), so the
  * per-second time series, progress and the final figures are the merged ones.
  *
+ * The pool's state is the threads' pools summed (connected, idle, busy, pending add up over
+ * independent pools), each as its thread last sent it: at most FLUSH_MS old.
+ *
  * Not collected with workers: per-route latency and fault-window figures (the scenario is
- * refused), the pool's own state and queue (per thread only), requests in flight, and the
+ * refused), the pool's queue for the sampled wait (per thread only), requests in flight, and the
  * threads' event-loop delay (the self-check watches the main thread's).
  */
 import { Worker } from 'node:worker_threads';
 import type { LoadConfig, Variant } from '../scenario/schema.js';
-import type { ClientConnectionCounts, LoadEngine } from '../clients/types.js';
+import type { ClientConnectionCounts, LoadEngine, PoolState } from '../clients/types.js';
 import type { Target } from '../clients/target.js';
 import { sumFields } from '../metrics/counts.js';
 import type { RecordedFigures, VariantRecorder } from '../metrics/recorder.js';
@@ -35,7 +38,7 @@ export type ToWorker = { type: 'run'; durationMs?: number; requests?: number; wa
 
 export type FromWorker =
   | { type: 'ready'; library: string }
-  | { type: 'recorded'; figures: RecordedFigures; connections: ClientConnectionCounts }
+  | { type: 'recorded'; figures: RecordedFigures; connections: ClientConnectionCounts; pool?: PoolState }
   | { type: 'done'; outcome: LoadOutcome };
 
 /** `total` split in `parts` whole shares, the remainder going to the first ones. */
@@ -71,6 +74,8 @@ class WorkerThreadsEngine implements LoadEngine {
   private readonly exited: Promise<void>[];
   /** Each thread's connection counts, as it last sent them. */
   private readonly connectionsByThread: ClientConnectionCounts[];
+  /** Each thread's pool state, as it last sent it. */
+  private readonly poolByThread: PoolState[];
   /** Rejects when a thread fails: surfaces through `drive`. */
   private readonly failed: Promise<never>;
   private libraryName: string;
@@ -82,6 +87,7 @@ class WorkerThreadsEngine implements LoadEngine {
     });
     this.exited = this.threads.map((thread) => new Promise<void>((resolve) => thread.once('exit', () => resolve())));
     this.connectionsByThread = this.threads.map((): ClientConnectionCounts => ({ opened: 0, closed: 0, failed: 0 }));
+    this.poolByThread = this.threads.map((): PoolState => ({ connected: 0, idle: 0, busy: 0, pending: 0 }));
     this.failed = new Promise<never>((_, reject) => {
       for (const thread of this.threads) thread.once('error', reject);
     });
@@ -110,6 +116,8 @@ class WorkerThreadsEngine implements LoadEngine {
 
   readonly connections = (): ClientConnectionCounts => sumFields(this.connectionsByThread);
 
+  readonly poolState = (): PoolState => sumFields(this.poolByThread);
+
   async close(): Promise<void> {
     this.post({ type: 'close' });
     // Each thread closes its client and exits; one that hangs is ended after the grace period.
@@ -128,6 +136,7 @@ class WorkerThreadsEngine implements LoadEngine {
         if (message.type === 'recorded') {
           this.recorder().add(message.figures);
           this.connectionsByThread[index] = message.connections;
+          if (message.pool) this.poolByThread[index] = message.pool;
         } else if (message.type === 'done') {
           thread.off('message', onMessage);
           resolve(message.outcome);

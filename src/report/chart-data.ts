@@ -32,6 +32,8 @@ export interface ChartSpec {
   series: ChartSeries[];
   /** Time charts of variants with timed faults: the windows to shade. */
   faultBands?: FaultBand[];
+  /** What the figure means, under the chart, when its title cannot say it all. */
+  caption?: string;
 }
 
 /** The spectrum's x range, HDR-plot style: 50 % (log10 2 ≈ 0.3 nines) to 99.999 % (5 nines). */
@@ -62,7 +64,7 @@ function spectrumChart(id: string, title: string, series: ChartSeries[]): ChartS
  * Variants ran one after another, so each series is aligned on its own start: second 1 of every
  * variant shares an x. Times are rounded to 0.1 s to line points up across variants.
  */
-function timeChart(id: string, title: string, yLabel: string, variants: VariantResult[], pick: (p: TimeSeriesPoint) => number): ChartSpec {
+function timeChart(id: string, title: string, yLabel: string, variants: VariantResult[], pick: (p: TimeSeriesPoint) => number | undefined): ChartSpec {
   const round = (t: number) => Math.round(t * 10) / 10;
   const x = [...new Set(variants.flatMap((v) => v.timeSeries.map((p) => round(p.t))))].sort((a, b) => a - b);
   const series = variants.map((v) => {
@@ -73,6 +75,20 @@ function timeChart(id: string, title: string, yLabel: string, variants: VariantR
     (v.faultWindows?.windows ?? []).map((w) => ({ series: i, startS: w.startMs / 1000, endS: Number.isFinite(w.endMs) ? w.endMs / 1000 : null })),
   );
   return { id, title, kind: 'time', yLabel, yIsLatency: yLabel === 'latency', logY: false, x, series, ...(faultBands.length > 0 && { faultBands }) };
+}
+
+/**
+ * The pool's own state, sampled once a second, one chart per word (connected = idle + busy; the
+ * connections it opens are charted above). Every variant with a series keeps its colour; one
+ * whose client cannot tell (autocannon) has no line.
+ */
+function poolStateCharts(variants: VariantResult[]): ChartSpec[] {
+  const sampled = 'Sampled once a second from the client’s own pool';
+  return [
+    { ...timeChart('pool-busy', 'Pool: connections busy', 'connections', variants, (p) => p.pool?.busy), caption: `${sampled}: connections open with a request in progress.` },
+    { ...timeChart('pool-idle', 'Pool: connections idle', 'connections', variants, (p) => p.pool?.idle), caption: `${sampled}: connections open with no request.` },
+    { ...timeChart('pool-pending', 'Pool: requests pending', 'requests', variants, (p) => p.pool?.pending), caption: `${sampled}: requests waiting for a connection or a stream, not yet sent.` },
+  ];
 }
 
 export function buildCharts(result: RunResult): ChartSpec[] {
@@ -90,6 +106,7 @@ export function buildCharts(result: RunResult): ChartSpec[] {
       timeChart('connections-opened', 'Connections opened per second', 'connections', withSeries, (p) => p.connectionsOpened),
       timeChart('connections-open', 'Connections open', 'connections', withSeries, (p) => p.openConnections),
     );
+    if (withSeries.some((v) => v.timeSeries.some((p) => p.pool))) charts.push(...poolStateCharts(withSeries));
   }
   for (const [index, v] of result.variants.entries()) {
     const routes = Object.entries(v.routes ?? {});

@@ -122,7 +122,7 @@ ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${h(n)}</li>`).join(
 ${comparisonSection(result)}
 <h2>Charts</h2>
 <div class="charts">
-${charts.map((c) => `<section class="card"><h3>${h(c.title)}</h3><div class="chart" id="chart-${h(c.id)}"></div>${c.faultBands ? FAULT_CAPTION : ''}</section>`).join('\n')}
+${charts.map((c) => `<section class="card"><h3>${h(c.title)}</h3><div class="chart" id="chart-${h(c.id)}"></div>${c.caption ? `<p class="caption">${h(c.caption)}</p>` : ''}${c.faultBands ? FAULT_CAPTION : ''}</section>`).join('\n')}
 </div>
 <h2>Latency percentiles</h2>
 ${percentileTable(result)}

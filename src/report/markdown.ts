@@ -1,6 +1,7 @@
 /**
  * The Markdown report, for pull-request comments and GitHub's step summary: the comparison
- * table and each variant's percentiles. Every piece of scenario text is escaped.
+ * table, each variant's pool state over time and its percentiles. Every piece of scenario text
+ * is escaped.
  */
 import type { RunResult } from '../result.js';
 import { comparisonGrid, comparisonTable } from './comparison.js';
@@ -12,6 +13,7 @@ import { runNotes } from './run-notes.js';
 import { renderGateMarkdown } from './gate.js';
 import { markdownTable } from './markdown-table.js';
 import { describeLoad, describeSetting } from './load-description.js';
+import { summarizePoolState } from '../metrics/time-series.js';
 
 function comparisonSection(result: RunResult): string {
   const grid = comparisonGrid(result);
@@ -36,10 +38,30 @@ function faultWindowsSection(result: RunResult): string | undefined {
   return lines.length ? lines.join('\n') : undefined;
 }
 
+const POOL_STATE_WORDS =
+  '_Sampled once a second from each client’s own pool. connected: connections open (HTTP/2: sessions), idle + busy; ' +
+  'busy: open with a request in progress; idle: open with none; pending: requests waiting for a connection or a stream. ' +
+  '—: the client cannot tell (autocannon)._';
+
+/** Each variant's pool over its time series; undefined when no variant's client could tell. */
+function poolStateSection(result: RunResult): string | undefined {
+  const summaries = result.variants.map((v) => ({ name: md(v.name), pool: summarizePoolState(v.timeSeries) }));
+  if (summaries.every(({ pool }) => pool === undefined)) return undefined;
+  const mean = (n: number) => n.toFixed(1);
+  const head = ['variant', 'connected mean / peak', 'busy mean', 'idle mean', 'pending mean / peak'];
+  const rows = summaries.map(({ name, pool }) =>
+    pool
+      ? [name, `${mean(pool.meanConnected)} / ${formatCount(pool.peakConnected)}`, mean(pool.meanBusy), mean(pool.meanIdle), `${mean(pool.meanPending)} / ${formatCount(pool.peakPending)}`]
+      : [name, '—', '—', '—', '—'],
+  );
+  return ['### Pool state', markdownTable(head, rows), POOL_STATE_WORDS].join('\n\n');
+}
+
 export function renderMarkdown(run: RunResult): string {
   const result = displaySafeRun(run);
   const { scenario } = result;
   const faults = faultWindowsSection(result);
+  const poolState = poolStateSection(result);
   const sections = [
     `## poolbench — ${md(scenario.name)}${result.partial ? ' (partial)' : ''}`,
     ...(scenario.description ? [md(scenario.description)] : []),
@@ -47,6 +69,7 @@ export function renderMarkdown(run: RunResult): string {
     `load: ${describeLoad(scenario.load)}`,
     comparisonSection(result),
     ...(faults ? [faults] : []),
+    ...(poolState ? [poolState] : []),
     '### Latency percentiles',
     percentilesSection(result),
   ];

@@ -1,6 +1,6 @@
 /**
- * Once a second while a variant is measured: one point of the time series (the second's figures
- * and the generator's self-check) and a progress event with the figures so far.
+ * Once a second while a variant is measured: one point of the time series (the second's figures,
+ * the generator's self-check and the pool's state) and a progress event with the figures so far.
  */
 import type { Client } from '../clients/types.js';
 import type { SelfCheck } from '../load/self-check.js';
@@ -39,25 +39,29 @@ export class ProgressTicker {
     clearInterval(this.timer);
   }
 
-  /** The series, with the last, shorter interval: without it the tail of the run would be missing. */
+  /**
+   * The series, with the last, shorter interval: without it the tail of the run would be missing.
+   * The load has stopped by then: the pool's state is no longer the window's, and is left out.
+   */
   finish(): TimeSeriesPoint[] {
     this.stop();
-    const last = this.tick();
+    const last = this.tick(false);
     if (last.completed === 0 && last.errors === 0) this.points.pop();
     return this.points;
   }
 
-  private tick(): TimeSeriesPoint {
+  private tick(withPool = true): TimeSeriesPoint {
     const connections = this.sources.client.connections();
     const opened = { opened: connections.opened - this.openedBeforeTick, open: connections.opened - connections.closed };
-    const point = { ...this.sources.recorder().interval.take(opened), ...this.sources.selfCheck.tick() };
+    const pool = withPool ? this.sources.client.poolState?.() : undefined;
+    const point = { ...this.sources.recorder().interval.take(opened), ...this.sources.selfCheck.tick(), ...(pool && { pool }) };
     this.openedBeforeTick = connections.opened;
     this.points.push(point);
     return point;
   }
 
   private progress(point: TimeSeriesPoint): void {
-    const { variant, emit, client, measuringSince, openedBefore, keptFromWarmup } = this.sources;
+    const { variant, emit, measuringSince, openedBefore, keptFromWarmup } = this.sources;
     const recorder = this.sources.recorder();
     const elapsedMs = performance.now() - measuringSince;
     const { latency } = recorder;
@@ -73,7 +77,7 @@ export class ProgressTicker {
       p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
       // As the connections row counts them: the warm-up's kept connections carry the window's requests too.
       connectionsOpened: this.openedBeforeTick - openedBefore + keptFromWarmup,
-      pool: client.poolState?.(),
+      pool: point.pool,
     });
   }
 }

@@ -28,7 +28,7 @@ const recorded: RunEvent[] = [
   { type: 'variant-start', index: 1, total: 3, name: 'keep-alive on', phase: 'measure', durationMs: 10_000 },
   progress(1, 120),
   progress(2, 190),
-  progress(3, 196, { errors: 2, pool: { connected: 10, free: 0, pending: 40, queued: 30, running: 10 } }),
+  progress(3, 196, { errors: 2, pool: { connected: 10, idle: 0, busy: 10, pending: 40 } }),
 ];
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
@@ -44,7 +44,7 @@ test('the live view shows the plan, the current variant’s figures, the sparkli
   assert.match(frame, /▶ keep-alive on 0:03 elapsed · 0:07 left · plan 0:19 left/);
   assert.match(frame, /throughput 196 req\/s +p50 50\.60 ms +p99 53\.90 ms +errors 2 +connections opened 10/);
   assert.match(frame, /req\/s each second [▁-█]{3}$/m);
-  assert.match(frame, /pool connected 10 +free 0 +pending 40 +queued 30 +running 10/);
+  assert.match(frame, /pool connected 10 +idle 0 +busy 10 +pending 40/);
   assert.match(frame, /· pool 100/);
 });
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeTrials } from '../../src/metrics/trials.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
+import { summarizePoolState } from '../../src/metrics/time-series.js';
 import { spread, variantResult } from '../helpers/results.js';
 
 test('merged latency is the histogram of every trial\'s responses together', () => {
@@ -64,4 +65,13 @@ test('retry attempts, fault windows and per-fault upstream counts add up across 
   assert.equal(merged.connections.upstream?.connectionsAccepted, 4);
   assert.deepEqual(merged.connections.upstream?.requestsByWorker, [12, 8], 'per cluster worker, worker by worker');
   assert.equal(merged.connections.upstream?.peakOpenConnections, 2, 'trials run one after another: the highest peak, not a sum');
+});
+
+test('each trial\'s pool state over time is carried into the merged series, which the summary covers whole', () => {
+  const point = (t: number, pending: number) => ({ t, completed: 10, rps: 10, p50: 1, p99: 2, errors: 0, connectionsOpened: 0, openConnections: 2, pool: { connected: 2, idle: 0, busy: 2, pending } });
+  const trial = (pending: number[]) => ({ ...variantResult('v', spread(10, 1, 2)), timeSeries: pending.map((n, i) => point(i + 1, n)) });
+  const merged = mergeTrials([trial([4, 6]), trial([0, 0])]);
+  assert.deepEqual(merged.timeSeries.map((p) => [p.t, p.pool?.pending]), [[1, 4], [2, 6], [2, 0], [3, 0]]);
+  assert.deepEqual(summarizePoolState(merged.timeSeries), { samples: 4, meanConnected: 2, peakConnected: 2, meanBusy: 2, meanIdle: 0, meanPending: 2.5, peakPending: 6 });
+  assert.equal(summarizePoolState(variantResult('v', [1]).timeSeries), undefined, 'no state: no summary');
 });

@@ -44,6 +44,22 @@ test('markdown: one line per variant that ran with fault windows, none without',
   assert.doesNotMatch(renderMarkdown(twoVariants()), /^- /m);
 });
 
+test('markdown: the pool state over time per variant, means and peaks; — for a client that cannot tell', () => {
+  const result = twoVariants();
+  const pool = (connected: number, busy: number, pending: number) => ({ connected, idle: connected - busy, busy, pending });
+  result.variants[1].timeSeries = [pool(2, 2, 6), pool(2, 1, 3), undefined].map((state, i) => ({ t: i + 1, completed: 5, rps: 5, p50: 1, p99: 2, errors: 0, connectionsOpened: 0, openConnections: 2, ...(state && { pool: state }) }));
+  const text = renderMarkdown(result);
+  const section = text.slice(text.indexOf('### Pool state'), text.indexOf('### Latency percentiles')).trim().split('\n\n');
+  assert.deepEqual(section[1].split('\n'), [
+    '| variant | connected mean / peak | busy mean | idle mean | pending mean / peak |',
+    '| --- | --- | --- | --- | --- |',
+    '| off | — | — | — | — |',
+    '| on | 2.0 / 2 | 1.5 | 0.5 | 4.5 / 6 |',
+  ]);
+  assert.match(section[2], /busy: open with a request in progress/);
+  assert.doesNotMatch(renderMarkdown(twoVariants()), /Pool state/, 'no section when no client could tell');
+});
+
 test('junit: one test case per variant; a variant with errors or a saturated generator fails', () => {
   const clean = variantResult('clean', [1, 2, 3]);
   const failing = variantResult('failing', [1, 2], { errors: { ECONNRESET: 2 } });

@@ -28,6 +28,12 @@ result.variants[1].routes = { '/fast': routeFigures(variantResult('f', spread(10
 const withFaults = runResult([withTimeSeries(variantResult('pool 1', spread(300, 900, 1100)), 5, 50), withTimeSeries(variantResult('pool 50', spread(3000, 19, 25)), 6, 2500)]);
 withFaults.variants[1].faultWindows = { windows: [{ startMs: 1500, endMs: 3000 }, { startMs: 4500, endMs: null as unknown as number }], requestsLost: 9, requestsInWindows: 200, recoveryMs: 120 };
 
+// The same run, with each second's pool state for pool 50 (its client could tell) and none for pool 1 (autocannon's could not).
+const withPool = runResult([withTimeSeries(variantResult('pool 1', spread(300, 900, 1100)), 5, 50), withTimeSeries(variantResult('pool 50', spread(3000, 19, 25)), 6, 2500)]);
+withPool.variants[1].timeSeries.forEach((point, i) => (point.pool = { connected: 50, idle: i, busy: 50 - i, pending: 10 - i }));
+withPool.variants[1].faultWindows = withFaults.variants[1].faultWindows;
+const POOL_CHARTS = ['pool-busy', 'pool-idle', 'pool-pending'];
+
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let browser: Browser | undefined;
 
@@ -86,5 +92,29 @@ test('headless Chromium shades the fault windows on every time chart, with a cap
   const drawn = await page.$$eval('.chart', (elements) => elements.map((element) => [element.id, (element as HTMLElement).dataset.faultBands ?? 'none']));
   assert.deepEqual(drawn, [['chart-spectrum', 'none'], ...['throughput', 'p99', 'errors', 'connections-opened', 'connections-open'].map((id) => [`chart-${id}`, '2'])]);
   assert.equal(await page.locator('.caption', { hasText: 'Shaded: fault windows' }).count(), 5);
+  assert.deepEqual(errors, []);
+});
+
+test('pool state: a chart each for busy, idle and pending, a line per variant (none for a client that cannot tell), fault windows shaded', () => {
+  const charts = buildCharts(withPool).filter((c) => POOL_CHARTS.includes(c.id));
+  assert.deepEqual(charts.map((c) => c.id), POOL_CHARTS);
+  const pending = charts[2];
+  assert.deepEqual(pending.series.map((s) => s.label), ['pool 1', 'pool 50'], 'every variant keeps its colour');
+  assert.ok(pending.series[0].values.every((v) => v === null));
+  assert.deepEqual(pending.series[1].values, [10, 9, 8, 7, 6, 5]);
+  assert.ok(charts.every((c) => c.faultBands?.length === 2 && c.caption));
+  assert.ok(buildCharts(result).every((c) => !POOL_CHARTS.includes(c.id)), 'no pool charts when no client could tell');
+});
+
+test('headless Chromium draws the pool state charts, shaded, with their captions', { skip: chromiumMissing }, async () => {
+  const file = await temp.file('pool.html', renderHtml(withPool));
+  const { page, errors } = await openFile(browser!, file);
+  for (const id of POOL_CHARTS) {
+    const chart = page.locator(`#chart-${id}`);
+    const box = await chart.locator('canvas').boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100, `${id} is drawn`);
+    assert.equal(await chart.getAttribute('data-fault-bands'), '2', `${id} shades the fault windows`);
+  }
+  assert.equal(await page.locator('.caption', { hasText: 'requests waiting for a connection or a stream' }).count(), 1);
   assert.deepEqual(errors, []);
 });

@@ -87,7 +87,7 @@ function Current({ state }: { state: LiveState }) {
           {progress.pool && (
             <Text>
               <Text dimColor>pool </Text>
-              {(['connected', 'free', 'pending', 'queued', 'running'] as const).map((key) => (
+              {(['connected', 'idle', 'busy', 'pending'] as const).map((key) => (
                 <Figure key={key} label={key} value={formatCount(progress.pool![key])} />
               ))}
             </Text>
