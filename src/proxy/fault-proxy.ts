@@ -84,7 +84,7 @@ export class FaultProxy extends CountingListener<Passage> {
     target.on('error', () => this.destroy(passage));
     target.once('close', () => {
       if (passage.faults.stalled || passage.tcpSocket.destroyed) return;
-      passage.closedByServer = true;
+      passage.closedForCause('target');
       passage.tcpSocket.end();
     });
     target.on('data', (chunk: Buffer) => this.onTargetData(passage, chunk));
