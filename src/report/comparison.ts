@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import type { RunResult, VariantResult } from '../result.js';
 import { formatBytes, formatCount, formatDuration, formatRate, signed } from './format.js';
 import { connectionsUsed, requestsPerConnection } from '../metrics/connection-use.js';
+import { clientClosesBy, countsAgree, upstreamClosesBy, type CloseSide } from '../metrics/close-sides.js';
 
 type Change = 'percent' | 'ratio' | 'difference' | 'none';
 
@@ -220,9 +221,46 @@ const faultMetrics: ComparisonMetric[] = [
   },
 ];
 
-/** Every row, in order: the fault rows go right after the errors they explain. */
+/** Closes by who closed, the client's count with the upstream's beside it (the rule: metrics/close-sides.ts). */
+function closedByRow(side: CloseSide): ComparisonMetric {
+  const clientCount = (v: VariantResult) => (v.pool ? clientClosesBy(v.pool.closes, side) : undefined);
+  // A report saved before the upstream counted closes has none.
+  const upstreamCount = (v: VariantResult) => (v.connections.upstream?.closes ? upstreamClosesBy(v.connections.upstream.closes, side) : undefined);
+  return {
+    label: `closed by the ${side}`,
+    value: clientCount,
+    cell: (v) => {
+      const client = clientCount(v);
+      const upstream = upstreamCount(v);
+      if (upstream === undefined) return client === undefined ? '—' : formatCount(client);
+      if (client === undefined) return `— (upstream ${formatCount(upstream)})`;
+      // A mismatch is shown, never hidden.
+      const check = client === upstream ? 'upstream agrees' : countsAgree(client, upstream) ? `upstream ${formatCount(upstream)}` : `≠ upstream ${formatCount(upstream)}`;
+      return `${formatCount(client)} (${check})`;
+    },
+    lowerIsBetter: undefined,
+    change: 'none',
+    shown: (variants) => variants.some((v) => (clientCount(v) ?? 0) + (upstreamCount(v) ?? 0) > 0),
+  };
+}
+
+/** Rows for who closed the connections, each shown only when some variant counted such closes. */
+const closeMetrics: ComparisonMetric[] = [
+  closedByRow('server'),
+  closedByRow('client'),
+  {
+    label: 'connections errored',
+    value: (v) => v.pool?.closes.errored,
+    cell: (v) => (v.pool ? formatCount(v.pool.closes.errored) : '—'),
+    lowerIsBetter: true,
+    change: 'difference',
+    shown: (variants) => variants.some((v) => (v.pool?.closes.errored ?? 0) > 0),
+  },
+];
+
+/** Every row, in order: the fault and close rows go right after the errors they explain. */
 const afterErrors = coreMetrics.findIndex((metric) => metric.label === 'errors') + 1;
-export const comparisonMetrics: ComparisonMetric[] = [...coreMetrics.slice(0, afterErrors), ...faultMetrics, ...coreMetrics.slice(afterErrors)];
+export const comparisonMetrics: ComparisonMetric[] = [...coreMetrics.slice(0, afterErrors), ...faultMetrics, ...closeMetrics, ...coreMetrics.slice(afterErrors)];
 
 /**
  * The connections that carried the window's requests, saying how many the warm-up opened; the
