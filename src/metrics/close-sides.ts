@@ -1,8 +1,10 @@
 /**
  * The client's closes and the upstream's, side by side. Each side names its causes in its own
  * words (clients/pool-observer.ts ClientCloseCause, upstream/types.ts UpstreamCloseCause); both
- * agree on who closed: the server, or the client. A connection errored on the client (TLS, a
- * protocol error) has no counterpart on the upstream and is a line of its own.
+ * agree on who closed: the server, or the client. Two of the client's have no counterpart and
+ * are lines of their own: a connection errored on the client (TLS, a protocol error), and the
+ * connections the client closes at the end, after the upstream's counters were read
+ * (run/variant.ts): the upstream never counts those in the window.
  */
 import type { ClientCloseCause } from '../clients/pool-observer.js';
 import type { VariantResult } from '../result.js';
@@ -15,13 +17,15 @@ const CLIENT_CAUSE_SIDE: Record<ClientCloseCause, CloseSide | undefined> = {
   'server-in-flight': 'server',
   'client-idle': 'client',
   'client-in-flight': 'client',
-  'client-end': 'client',
+  'client-end': undefined,
   errored: undefined,
 };
 
 const UPSTREAM_CAUSE_SIDE: Record<UpstreamCloseCause, CloseSide> = {
   'idle-timeout': 'server',
   'max-requests': 'server',
+  // The server's FIN, as the request asked: the client sees the server close it.
+  'asked-to-close': 'server',
   fault: 'server',
   // Behind the proxy, its target is the server the client talks to.
   target: 'server',
@@ -42,6 +46,8 @@ export interface SideCounts {
 export interface CloseSides {
   byServer: SideCounts;
   byClient: SideCounts;
+  /** Closed by the client when the variant ended, after the upstream's count. */
+  atTheEndOnClient: number;
   /** Closes the client put down to another error: no side to compare with. */
   erroredOnClient: number;
 }
@@ -72,7 +78,7 @@ function sideCounts(client: Record<ClientCloseCause, number>, upstream: Record<U
 
 /** Both sides' closes mapped to who closed, and whether the two agree. */
 export function compareCloses(client: Record<ClientCloseCause, number>, upstream: Record<UpstreamCloseCause, number>): CloseSides {
-  return { byServer: sideCounts(client, upstream, 'server'), byClient: sideCounts(client, upstream, 'client'), erroredOnClient: client.errored ?? 0 };
+  return { byServer: sideCounts(client, upstream, 'server'), byClient: sideCounts(client, upstream, 'client'), atTheEndOnClient: client['client-end'] ?? 0, erroredOnClient: client.errored ?? 0 };
 }
 
 /** A variant's comparison; undefined unless both the client (`pool.closes`) and the upstream counted closes. */

@@ -226,21 +226,24 @@ function closedByRow(side: CloseSide): ComparisonMetric {
   const clientCount = (v: VariantResult) => (v.pool ? clientClosesBy(v.pool.closes, side) : undefined);
   // A report saved before the upstream counted closes has none.
   const upstreamCount = (v: VariantResult) => (v.connections.upstream?.closes ? upstreamClosesBy(v.connections.upstream.closes, side) : undefined);
+  // The client's closes at the variant's end: the upstream's count, read before, cannot have them.
+  const atTheEnd = (v: VariantResult) => (side === 'client' ? (v.pool?.closes['client-end'] ?? 0) : 0);
   return {
     label: `closed by the ${side}`,
     value: clientCount,
     cell: (v) => {
       const client = clientCount(v);
       const upstream = upstreamCount(v);
-      if (upstream === undefined) return client === undefined ? '—' : formatCount(client);
-      if (client === undefined) return `— (upstream ${formatCount(upstream)})`;
+      if (client === undefined) return upstream === undefined ? '—' : `— (upstream ${formatCount(upstream)})`;
+      const notes: string[] = [];
       // A mismatch is shown, never hidden.
-      const check = client === upstream ? 'upstream agrees' : countsAgree(client, upstream) ? `upstream ${formatCount(upstream)}` : `≠ upstream ${formatCount(upstream)}`;
-      return `${formatCount(client)} (${check})`;
+      if (upstream !== undefined) notes.push(client === upstream ? 'upstream agrees' : countsAgree(client, upstream) ? `upstream ${formatCount(upstream)}` : `≠ upstream ${formatCount(upstream)}`);
+      if (atTheEnd(v) > 0) notes.push(`+${formatCount(atTheEnd(v))} at the end`);
+      return notes.length ? `${formatCount(client)} (${notes.join('; ')})` : formatCount(client);
     },
     lowerIsBetter: undefined,
     change: 'none',
-    shown: (variants) => variants.some((v) => (clientCount(v) ?? 0) + (upstreamCount(v) ?? 0) > 0),
+    shown: (variants) => variants.some((v) => (clientCount(v) ?? 0) + (upstreamCount(v) ?? 0) + atTheEnd(v) > 0),
   };
 }
 

@@ -250,8 +250,10 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
       if (closeAfter) this.sendGoaway(connection.session);
     } else {
       // A client that asked to close gets no keep-alive hint either.
-      const closing = closeAfter || !keepsAlive(connection, res);
-      this.send(connection, res, model.status, closing ? model.closingHeaders : model.keepAliveHeaders, model.body);
+      const asked = !keepsAlive(connection, res);
+      this.send(connection, res, model.status, closeAfter || asked ? model.closingHeaders : model.keepAliveHeaders, model.body);
+      // node:http ends the connection after this response; a fault that closes it too counts first.
+      if (asked) connection.closeCause ??= 'asked-to-close';
     }
     if (connection.requestsInProgress === 0) connection.idleTimer?.refresh();
   }

@@ -72,18 +72,24 @@ function variant(name: string, client: ClientCloses | undefined, server: Upstrea
 
 const rowOf = (text: string, label: string) => text.split('\n').find((line) => line.includes(label));
 
-test('each side’s causes map to who closed; the client’s errored is its own line', () => {
+test('each side’s causes map to who closed; the client’s closes at the end and errored ones are lines of their own', () => {
   const sides = compareCloses(
-    clientCloses({ 'server-idle': 5, 'server-in-flight': 2, 'client-idle': 1, 'client-in-flight': 1, 'client-end': 3, errored: 4 }),
-    upstreamCloses({ 'idle-timeout': 4, 'max-requests': 1, fault: 2, 'client-idle': 4, 'client-in-flight': 1 }),
+    clientCloses({ 'server-idle': 6, 'server-in-flight': 2, 'client-idle': 1, 'client-in-flight': 1, 'client-end': 3, errored: 4 }),
+    upstreamCloses({ 'idle-timeout': 4, 'max-requests': 1, 'asked-to-close': 1, fault: 2, 'client-idle': 1, 'client-in-flight': 1 }),
   );
   assert.deepEqual(sides, {
-    byServer: { client: 7, upstream: 7, agree: true },
-    byClient: { client: 5, upstream: 5, agree: true },
+    byServer: { client: 8, upstream: 8, agree: true },
+    byClient: { client: 2, upstream: 2, agree: true },
+    atTheEndOnClient: 3,
     erroredOnClient: 4,
   });
   // The proxy's target and the server's own stop are the server's closes too.
   assert.equal(compareCloses(clientCloses({ 'server-idle': 3 }), upstreamCloses({ target: 2, shutdown: 1 })).byServer.upstream, 3);
+});
+
+test('within one close or 1 % the counts agree, and the cell says the upstream’s own count', () => {
+  const text = renderComparisonTable(runResult([variant('v', { 'server-idle': 11 }, { 'idle-timeout': 10 })]));
+  assert.match(rowOf(text, 'closed by the server')!, /11 \(upstream 10\)/);
 });
 
 test('a mismatch is a difference beyond one close, or 1 % of the larger count', () => {
@@ -104,10 +110,13 @@ test('a variant is compared only when both sides counted closes', () => {
 });
 
 test('the comparison table sets both sides beside each other and shows a mismatch', () => {
-  const result = runResult([variant('agree', { 'server-idle': 40, 'client-end': 8 }, { 'idle-timeout': 40, 'client-idle': 8 }), variant('mismatch', { 'server-idle': 30, 'client-in-flight': 1 }, { 'idle-timeout': 12, 'client-in-flight': 1 })]);
+  const result = runResult([
+    variant('agree', { 'server-idle': 40, 'client-idle': 8, 'client-end': 5 }, { 'idle-timeout': 40, 'client-idle': 8 }),
+    variant('mismatch', { 'server-idle': 30, 'client-in-flight': 1 }, { 'idle-timeout': 12, 'client-in-flight': 1 }),
+  ]);
   const text = renderComparisonTable(result);
   assert.match(rowOf(text, 'closed by the server')!, /40 \(upstream agrees\).*30 \(≠ upstream 12\)/);
-  assert.match(rowOf(text, 'closed by the client')!, /8 \(upstream agrees\).*1 \(upstream agrees\)/);
+  assert.match(rowOf(text, 'closed by the client')!, /8 \(upstream agrees; \+5 at the end\).*1 \(upstream agrees\)/);
   assert.equal(rowOf(text, 'connections errored'), undefined, 'no client errored a connection');
   const markdown = renderMarkdown(result);
   assert.match(rowOf(markdown, 'closed by the server')!, /^\| closed by the server \| 40 \(upstream agrees\) \| 30 \(≠ upstream 12\) \|/);
@@ -120,8 +129,9 @@ test('the comparison table sets both sides beside each other and shows a mismatc
 });
 
 test('one side alone: the client’s count (a real target), or the upstream’s beside a dash; the errored line when there are any', () => {
-  const text = renderComparisonTable(runResult([variant('client only', { 'server-idle': 5, errored: 2 }, undefined), variant('upstream only', undefined, { 'max-requests': 7 })]));
+  const text = renderComparisonTable(runResult([variant('client only', { 'server-idle': 5, 'client-end': 3, errored: 2 }, undefined), variant('upstream only', undefined, { 'max-requests': 7 })]));
   assert.match(rowOf(text, 'closed by the server')!, /│ 5 +│ — \(upstream 7\)/);
+  assert.match(rowOf(text, 'closed by the client')!, /│ 0 \(\+3 at the end\) +│ — \(upstream 0\)/);
   assert.match(rowOf(text, 'connections errored')!, /│ 2 +│ — /);
 });
 

@@ -12,6 +12,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
 import { createFaultProxy, type FaultProxy } from '../../src/proxy/fault-proxy.js';
 import { FaultSchema } from '../../src/scenario/schema.js';
@@ -80,6 +81,17 @@ describe('connection closes by cause, from the upstream’s side', { timeout: 60
     assert.equal(counters.connectionsClosedByServer, 2, 'the existing count keeps its meaning');
   });
 
+  it('idle-timeout with undici: a keepAliveTimeout longer than the server’s lets the server close first', async () => {
+    const port = await start({ keepAlive: { timeout: 300, hint: false } });
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 2, keepAliveTimeout: 10_000 });
+    try {
+      await Promise.all([0, 1].map(async () => (await pool.request({ path: '/', method: 'GET' })).body.dump()));
+      await closesSettle(() => server!.counters(), { 'idle-timeout': server!.counters().connectionsAccepted });
+    } finally {
+      await pool.destroy();
+    }
+  });
+
   it('client-idle: the client closes its idle connections itself', async () => {
     const port = await start();
     const pool = agent({ maxSockets: 3 });
@@ -105,6 +117,15 @@ describe('connection closes by cause, from the upstream’s side', { timeout: 60
     const pool = agent({ maxSockets: 1 });
     for (let i = 0; i < 4; i++) assert.equal(await get(port, pool), 200);
     await closesSettle(() => server!.counters(), { 'max-requests': 4 });
+  });
+
+  it('asked-to-close: a client without keep-alive asks the server to close each connection after its response', async () => {
+    const port = await start();
+    // Without a socket limit: node:http's agent then sends `Connection: close` (with one, it sends keep-alive and closes the socket itself).
+    const pool = agent({ keepAlive: false });
+    for (let i = 0; i < 3; i++) assert.equal(await get(port, pool), 200);
+    const counters = await closesSettle(() => server!.counters(), { 'asked-to-close': 3 });
+    assert.equal(counters.connectionsClosedByServer, 0, 'the existing count keeps its meaning: not the server’s own decision');
   });
 
   it('fault: a reset fault closes the connection; the fault counters say which', async () => {

@@ -20,8 +20,8 @@ describe('upstream.workers: a cluster of server processes behind one port', { ti
     const counters = await handle.counters();
     assert.equal(counters.requests, 10);
     assert.equal(counters.connectionsAccepted, 10);
-    // Carried over IPC and summed: each request asked to close its connection (no agent), the client's doing.
-    assert.deepEqual(counters.closes, { ...zeroCloses(), 'client-idle': 10 });
+    // Carried over IPC and summed: each request asked the server to close its connection (no agent).
+    assert.deepEqual(counters.closes, { ...zeroCloses(), 'asked-to-close': 10 });
     assert.equal(counters.requestsByWorker?.length, 2);
     assert.equal(counters.requestsByWorker.reduce((a, b) => a + b, 0), 10);
     assert.ok(counters.requestsByWorker.every((n) => n > 0), `requests by worker: ${counters.requestsByWorker.join(', ')}`);
