@@ -24,13 +24,13 @@ const CLIENT_CAUSE_SIDE: Record<ClientCloseCause, CloseSide | undefined> = {
 const UPSTREAM_CAUSE_SIDE: Record<UpstreamCloseCause, CloseSide> = {
   'idle-timeout': 'server',
   'max-requests': 'server',
-  // The server's FIN, as the request asked: the client sees the server close it.
-  'asked-to-close': 'server',
   fault: 'server',
   // Behind the proxy, its target is the server the client talks to.
   target: 'server',
   // The server stopping is the server closing, as the client sees it.
   shutdown: 'server',
+  // Keep-alive off: the client's decision (undici closes the socket itself), though the server sends the FIN.
+  'asked-to-close': 'client',
   'client-idle': 'client',
   'client-in-flight': 'client',
 };

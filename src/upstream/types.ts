@@ -18,15 +18,15 @@ export interface FaultCount {
  * The first to close wins: a connection the server was closing when the client left is the server's.
  * - `idle-timeout`: the server closed it after keepAlive.timeout idle (FIN, or GOAWAY on HTTP/2);
  * - `max-requests`: the server closed it after keepAlive.maxRequests, or refused it beyond maxConnections;
- * - `asked-to-close`: the server closed it after its response because the request asked it to (`Connection: close`,
- *   a client without keep-alive): the server's FIN, as the client sees it;
  * - `fault`: a fault closed or reset it (`faults` says which);
  * - `target`: the proxy's target closed its side (the proxy sees bytes, not why: its idle timeout, a limit, a crash);
+ * - `shutdown`: the server closed it because it was stopping;
+ * - `asked-to-close`: the client asked for it (`Connection: close`: no keep-alive), and the server closed it after
+ *   its response: the client's decision, though the FIN is the server's;
  * - `client-idle`: the client closed or reset it with no request in progress;
- * - `client-in-flight`: the client closed or reset it with a request in progress, or one a fault stalled;
- * - `shutdown`: the server closed it because it was stopping.
+ * - `client-in-flight`: the client closed or reset it with a request in progress, or one a fault stalled.
  */
-export const UPSTREAM_CLOSE_CAUSES = ['idle-timeout', 'max-requests', 'asked-to-close', 'fault', 'target', 'client-idle', 'client-in-flight', 'shutdown'] as const;
+export const UPSTREAM_CLOSE_CAUSES = ['idle-timeout', 'max-requests', 'fault', 'target', 'shutdown', 'asked-to-close', 'client-idle', 'client-in-flight'] as const;
 export type UpstreamCloseCause = (typeof UPSTREAM_CLOSE_CAUSES)[number];
 
 export interface UpstreamCounters {

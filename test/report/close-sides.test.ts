@@ -75,7 +75,7 @@ const rowOf = (text: string, label: string) => text.split('\n').find((line) => l
 test('each side’s causes map to who closed; the client’s closes at the end and errored ones are lines of their own', () => {
   const sides = compareCloses(
     clientCloses({ 'server-idle': 6, 'server-in-flight': 2, 'client-idle': 1, 'client-in-flight': 1, 'client-end': 3, errored: 4 }),
-    upstreamCloses({ 'idle-timeout': 4, 'max-requests': 1, 'asked-to-close': 1, fault: 2, 'client-idle': 1, 'client-in-flight': 1 }),
+    upstreamCloses({ 'idle-timeout': 5, 'max-requests': 1, fault: 2, 'asked-to-close': 1, 'client-in-flight': 1 }),
   );
   assert.deepEqual(sides, {
     byServer: { client: 8, upstream: 8, agree: true },
