@@ -19,7 +19,7 @@ export interface FaultCount {
  * - `idle-timeout`: the server closed it after keepAlive.timeout idle (FIN, or GOAWAY on HTTP/2);
  * - `max-requests`: the server closed it after keepAlive.maxRequests, or refused it beyond maxConnections;
  * - `fault`: a fault closed or reset it (`faults` says which);
- * - `target`: the proxy's target closed its side (the proxy sees bytes, not why: its idle timeout, a limit, a crash);
+ * - `target`: the proxy's target closed its side or failed (the proxy sees bytes, not why: its idle timeout, a limit, a crash);
  * - `shutdown`: the server closed it because it was stopping;
  * - `asked-to-close`: the client asked for it (`Connection: close`: no keep-alive), and the server closed it after
  *   its response: the client's decision, though the FIN is the server's;

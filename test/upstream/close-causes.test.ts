@@ -192,4 +192,15 @@ describe('connection closes by cause, from the upstream’s side', { timeout: 60
     // The upstream behind it saw the same connections close: its idle timeout, and the proxy leaving.
     await closesSettle(() => server!.counters(), { 'idle-timeout': 1, 'client-idle': 2 });
   });
+
+  it('through the fault proxy: a target that refuses the connection is `target` too', async () => {
+    // A port that was just free: nothing listens on it.
+    const gone = createUpstreamServer(upstreamConfig());
+    const targetPort = await gone.listen();
+    await gone.close();
+    proxy = createFaultProxy({ host: '127.0.0.1', port: targetPort }, []);
+    const port = await proxy.listen();
+    await assert.rejects(get(port, agent()));
+    await closesSettle(() => proxy!.counters(), { target: 1 });
+  });
 });
