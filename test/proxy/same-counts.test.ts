@@ -231,7 +231,9 @@ const cases: {
 async function closesOnceSettled(subject: Subject, expected: Partial<Record<UpstreamCloseCause, number>>): Promise<UpstreamCounters['closes']> {
   const total = Object.values(expected).reduce((sum, n) => sum + n, 0);
   await eventually(() => subject.counters().connectionsClosed >= total);
-  return subject.counters().closes;
+  const { closes, connectionsClosed } = subject.counters();
+  assert.equal(Object.values(closes).reduce((sum, n) => sum + n, 0), connectionsClosed, 'every close has exactly one cause');
+  return closes;
 }
 
 describe('the same fault list through the bundled upstream and through the fault proxy', { timeout: 60_000 }, () => {
