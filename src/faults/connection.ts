@@ -4,6 +4,7 @@
  * transport extends it with its own sockets.
  */
 import type { Socket } from 'node:net';
+import type { UpstreamCloseCause } from '../upstream/types.js';
 
 /** What the fault plan keeps on a connection. */
 export class ConnectionFaultState {
@@ -24,6 +25,8 @@ export class ConnectionFaultState {
 export class ServedConnection {
   /** The server decided to close it: a fault, a limit, a timeout (or, through the proxy, the target). */
   closedByServer = false;
+  /** Why it closed, decided by the first side to close it (undefined while nobody has). */
+  closeCause: UpstreamCloseCause | undefined = undefined;
   /** Its TCP socket has closed. */
   closed = false;
   /** Requests answered (responses started): what `requestsPerConnection` reports. */
@@ -41,6 +44,18 @@ export class ServedConnection {
     readonly tcpSocket: Socket,
     readonly epoch: number,
   ) {}
+
+  /** The server decided to close it, for `cause`; a connection the client had left already keeps the client's cause. */
+  closedForCause(cause: UpstreamCloseCause): void {
+    this.closedByServer = true;
+    this.closeCause ??= cause;
+  }
+
+  /** The client closed or reset it, unless the server was closing it already. */
+  leftByClient(): void {
+    // A stalled connection has a request the server will never answer, counted or not.
+    this.closeCause ??= this.requestsInProgress > 0 || this.faults.stalled ? 'client-in-flight' : 'client-idle';
+  }
 
   /** Carries HTTP/2: closing it gracefully is a GOAWAY, and its streams can be refused. */
   get multiplexed(): boolean {

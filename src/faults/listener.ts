@@ -8,6 +8,7 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Fault } from '../scenario/schema.js';
 import type { UpstreamCounters } from '../upstream/types.js';
+import { zeroCloses } from '../upstream/counters.js';
 import type { ServedConnection } from './connection.js';
 import { FaultPlan, type FaultActions } from './plan.js';
 import { RequestsPerConnection } from './requests-per-connection.js';
@@ -64,6 +65,7 @@ export abstract class CountingListener<C extends ServedConnection> {
     const open = [...this.connections].filter((connection) => connection.epoch === this.epoch).map((connection) => connection.answered);
     return {
       ...this.counts,
+      closes: { ...this.counts.closes },
       ...this.ownCounters(),
       // Absent without faults, as the upstream has always reported it.
       ...(this.faultList.length > 0 && { faults: this.plan.counters() }),
@@ -89,7 +91,11 @@ export abstract class CountingListener<C extends ServedConnection> {
     return new Promise((resolve) => {
       // server.close() alone would wait for keep-alive connections to go away by themselves.
       this.server.close(() => resolve());
-      for (const connection of this.connections) this.destroy(connection);
+      for (const connection of this.connections) {
+        // Not `closedByServer`, which counts the server's own decisions while it serves.
+        connection.closeCause ??= 'shutdown';
+        this.destroy(connection);
+      }
     });
   }
 
@@ -138,7 +144,13 @@ export abstract class CountingListener<C extends ServedConnection> {
   protected register(connection: C): boolean {
     this.connections.add(connection);
     this.counts.peakOpenConnections = Math.max(this.counts.peakOpenConnections, this.connections.size);
-    connection.tcpSocket.once('close', () => this.unregister(connection));
+    const { tcpSocket } = connection;
+    // The client's FIN or reset is the first sign that it left, while its requests still count as
+    // in progress; the 'close' that follows may come after they were given up. (Sockets whose reads
+    // TLS or HTTP/2 took over may not say: then the state at 'close' decides.)
+    tcpSocket.once('end', () => connection.leftByClient());
+    tcpSocket.on('error', () => connection.leftByClient());
+    tcpSocket.once('close', () => this.unregister(connection));
     return this.plan.admit(connection);
   }
 
@@ -147,6 +159,7 @@ export abstract class CountingListener<C extends ServedConnection> {
     socket.destroy();
     this.counts.connectionsClosedByServer++;
     this.counts.connectionsClosed++;
+    this.counts.closes['max-requests']++;
     this.requestsPerConnection.recordClosed(0);
   }
 
@@ -155,6 +168,9 @@ export abstract class CountingListener<C extends ServedConnection> {
     this.connections.delete(connection);
     this.counts.connectionsClosed++;
     if (connection.closedByServer) this.counts.connectionsClosedByServer++;
+    // Nobody decided before the socket closed: the client went.
+    connection.leftByClient();
+    this.counts.closes[connection.closeCause!]++;
     if (connection.epoch === this.epoch) this.requestsPerConnection.recordClosed(connection.answered);
     this.plan.forget(connection);
     this.onClosed(connection);
@@ -162,5 +178,5 @@ export abstract class CountingListener<C extends ServedConnection> {
 }
 
 function zeroCounts(): ConnectionCounts {
-  return { connectionsAccepted: 0, tlsHandshakes: 0, tlsResumed: 0, requests: 0, connectionsClosedByServer: 0, connectionsClosed: 0, peakOpenConnections: 0 };
+  return { connectionsAccepted: 0, tlsHandshakes: 0, tlsResumed: 0, requests: 0, connectionsClosedByServer: 0, connectionsClosed: 0, closes: zeroCloses(), peakOpenConnections: 0 };
 }

@@ -142,7 +142,7 @@ export class FaultPlan<C extends ServedConnection> {
   /** Closes the connection for `type`, counted once (see the head of this file). */
   close(connection: C, type: FaultType, how: CloseHow): void {
     if (connection.closed || connection.closedByServer) return;
-    connection.closedByServer = true;
+    connection.closedForCause('fault');
     this.counter.of(type).connectionsClosed++;
     if (how === 'rst') this.actions.reset(connection);
     else if (how === 'graceful' && connection.multiplexed) this.actions.goaway(connection);
@@ -157,7 +157,7 @@ export class FaultPlan<C extends ServedConnection> {
 
   /** The response itself closes the connection (`Connection: close`): counted as `type`'s close. */
   closedByResponse(connection: C, type: FaultType): void {
-    connection.closedByServer = true;
+    connection.closedForCause('fault');
     this.counter.of(type).connectionsClosed++;
   }
 

@@ -81,10 +81,14 @@ export class FaultProxy extends CountingListener<Passage> {
   private connectTarget(passage: Passage): void {
     const target = net.connect(this.to.port, this.to.host);
     passage.target = target;
-    target.on('error', () => this.destroy(passage));
+    target.on('error', () => {
+      // The target failed (refused, reset): its doing, though not a close it decided (closedByServer).
+      passage.closeCause ??= 'target';
+      this.destroy(passage);
+    });
     target.once('close', () => {
       if (passage.faults.stalled || passage.tcpSocket.destroyed) return;
-      passage.closedByServer = true;
+      passage.closedForCause('target');
       passage.tcpSocket.end();
     });
     target.on('data', (chunk: Buffer) => this.onTargetData(passage, chunk));

@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import type { RunResult, VariantResult } from '../result.js';
 import { formatBytes, formatCount, formatDuration, formatRate, formatShare, signed } from './format.js';
 import { connectionsUsed, requestsPerConnection } from '../metrics/connection-use.js';
+import { clientClosesBy, countsAgree, upstreamClosesBy, type CloseSide } from '../metrics/close-sides.js';
 
 type Change = 'percent' | 'ratio' | 'difference' | 'none';
 
@@ -290,7 +291,47 @@ const poolMetrics: ComparisonMetric[] = [
   },
 ];
 
-/** Every row, in order: the fault rows go right after the errors they explain, the pool rows after the connect time. */
+/** Closes by who closed, the client's count with the upstream's beside it (the rule: metrics/close-sides.ts). */
+function closedByRow(side: CloseSide): ComparisonMetric {
+  const clientCount = (v: VariantResult) => (v.pool ? clientClosesBy(v.pool.closes, side) : undefined);
+  // A report saved before the upstream counted closes has none.
+  const upstreamCount = (v: VariantResult) => (v.connections.upstream?.closes ? upstreamClosesBy(v.connections.upstream.closes, side) : undefined);
+  // The client's closes at the variant's end: the upstream's count, read before, cannot have them.
+  const atTheEnd = (v: VariantResult) => (side === 'client' ? (v.pool?.closes['client-end'] ?? 0) : 0);
+  return {
+    label: `closed by the ${side}`,
+    value: clientCount,
+    cell: (v) => {
+      const client = clientCount(v);
+      const upstream = upstreamCount(v);
+      if (client === undefined) return upstream === undefined ? '—' : `— (upstream ${formatCount(upstream)})`;
+      const notes: string[] = [];
+      // A mismatch is shown, never hidden.
+      if (upstream !== undefined) notes.push(client === upstream ? 'upstream agrees' : countsAgree(client, upstream) ? `upstream ${formatCount(upstream)}` : `≠ upstream ${formatCount(upstream)}`);
+      if (atTheEnd(v) > 0) notes.push(`+${formatCount(atTheEnd(v))} at the end`);
+      return notes.length ? `${formatCount(client)} (${notes.join('; ')})` : formatCount(client);
+    },
+    lowerIsBetter: undefined,
+    change: 'none',
+    shown: (variants) => variants.some((v) => (clientCount(v) ?? 0) + (upstreamCount(v) ?? 0) + atTheEnd(v) > 0),
+  };
+}
+
+/** Rows for who closed the connections, each shown only when some variant counted such closes. */
+const closeMetrics: ComparisonMetric[] = [
+  closedByRow('server'),
+  closedByRow('client'),
+  {
+    label: 'connections errored',
+    value: (v) => v.pool?.closes.errored,
+    cell: (v) => (v.pool ? formatCount(v.pool.closes.errored) : '—'),
+    lowerIsBetter: true,
+    change: 'difference',
+    shown: (variants) => variants.some((v) => (v.pool?.closes.errored ?? 0) > 0),
+  },
+];
+
+/** Every row, in order: the pool rows after the connect time, the fault and close rows right after the errors they explain. */
 const afterErrors = coreMetrics.findIndex((metric) => metric.label === 'errors') + 1;
 const afterConnect = coreMetrics.findIndex((metric) => metric.label === 'connect time p50') + 1;
 export const comparisonMetrics: ComparisonMetric[] = [
@@ -298,6 +339,7 @@ export const comparisonMetrics: ComparisonMetric[] = [
   ...poolMetrics,
   ...coreMetrics.slice(afterConnect, afterErrors),
   ...faultMetrics,
+  ...closeMetrics,
   ...coreMetrics.slice(afterErrors),
 ];
 

@@ -3,7 +3,14 @@
  * counts add up (the upstream's view of a whole group). Repeated trials, which run one after
  * another, reuse this and correct the two figures that are not sums over time (metrics/trials.ts).
  */
-import type { FaultCount, UpstreamCounters } from './types.js';
+import { UPSTREAM_CLOSE_CAUSES, type FaultCount, type UpstreamCloseCause, type UpstreamCounters } from './types.js';
+
+/** Closes by cause, each counted by `count`. */
+function closesBy(count: (cause: UpstreamCloseCause) => number): Record<UpstreamCloseCause, number> {
+  return Object.fromEntries(UPSTREAM_CLOSE_CAUSES.map((cause) => [cause, count(cause)])) as Record<UpstreamCloseCause, number>;
+}
+
+export const zeroCloses = () => closesBy(() => 0);
 
 /** Several servers' counters as one server's: every count summed. */
 export function sumCounters(all: UpstreamCounters[]): UpstreamCounters {
@@ -25,6 +32,7 @@ export function sumCounters(all: UpstreamCounters[]): UpstreamCounters {
     requests: sum((c) => c.requests),
     connectionsClosedByServer: sum((c) => c.connectionsClosedByServer),
     connectionsClosed: sum((c) => c.connectionsClosed),
+    closes: closesBy((cause) => sum((c) => c.closes[cause])),
     openConnections: sum((c) => c.openConnections),
     // Each instance's peak, added: an upper bound of the peak across instances.
     peakOpenConnections: sum((c) => c.peakOpenConnections),

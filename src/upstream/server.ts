@@ -184,7 +184,7 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
     const socket = connection.httpSocket;
     // Already closing, e.g. after a `Connection: close` response: not the idle timeout's doing.
     if (socket?.writableEnded) return;
-    connection.closedByServer = true;
+    connection.closedForCause('idle-timeout');
     if (connection.session !== undefined) this.sendGoaway(connection.session);
     else if (socket === undefined) connection.tcpSocket.destroy(); // TLS handshake never finished
     else socket.destroySoon(); // FIN once pending writes are flushed
@@ -243,15 +243,17 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
     this.counts.requests++;
     connection.answered++;
     // node:http ends the socket after a response that carries `Connection: close`.
-    if (closeAfter) connection.closedByServer = true;
+    if (closeAfter) connection.closedForCause('max-requests');
     if (connection.session !== undefined) {
       this.send(connection, res, model.status, model.http2Headers, model.body);
       // GOAWAY: the session takes no new streams and closes once the ones in flight are done.
       if (closeAfter) this.sendGoaway(connection.session);
     } else {
       // A client that asked to close gets no keep-alive hint either.
-      const closing = closeAfter || !keepsAlive(connection, res);
-      this.send(connection, res, model.status, closing ? model.closingHeaders : model.keepAliveHeaders, model.body);
+      const asked = !keepsAlive(connection, res);
+      this.send(connection, res, model.status, closeAfter || asked ? model.closingHeaders : model.keepAliveHeaders, model.body);
+      // node:http ends the connection after this response; a fault that closes it too counts first.
+      if (asked) connection.closeCause ??= 'asked-to-close';
     }
     if (connection.requestsInProgress === 0) connection.idleTimer?.refresh();
   }

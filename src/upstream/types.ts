@@ -13,6 +13,22 @@ export interface FaultCount {
   connectionsClosed: number;
 }
 
+/**
+ * Why a connection closed, from the server's side (the proxy's: from the client's side of it).
+ * The first to close wins: a connection the server was closing when the client left is the server's.
+ * - `idle-timeout`: the server closed it after keepAlive.timeout idle (FIN, or GOAWAY on HTTP/2);
+ * - `max-requests`: the server closed it after keepAlive.maxRequests, or refused it beyond maxConnections;
+ * - `fault`: a fault closed or reset it (`faults` says which);
+ * - `target`: the proxy's target closed its side or failed (the proxy sees bytes, not why: its idle timeout, a limit, a crash);
+ * - `shutdown`: the server closed it because it was stopping;
+ * - `asked-to-close`: the client asked for it (`Connection: close`: no keep-alive), and the server closed it after
+ *   its response: the client's decision, though the FIN is the server's;
+ * - `client-idle`: the client closed or reset it with no request in progress;
+ * - `client-in-flight`: the client closed or reset it with a request in progress, or one a fault stalled.
+ */
+export const UPSTREAM_CLOSE_CAUSES = ['idle-timeout', 'max-requests', 'fault', 'target', 'shutdown', 'asked-to-close', 'client-idle', 'client-in-flight'] as const;
+export type UpstreamCloseCause = (typeof UPSTREAM_CLOSE_CAUSES)[number];
+
 export interface UpstreamCounters {
   /** TCP connections accepted (including ones then refused for maxConnections). */
   connectionsAccepted: number;
@@ -26,6 +42,8 @@ export interface UpstreamCounters {
   connectionsClosedByServer: number;
   /** All connections closed, by either side. */
   connectionsClosed: number;
+  /** connectionsClosed by cause; the causes add up to connectionsClosed (HTTP/2 sessions are connections too). */
+  closes: Record<UpstreamCloseCause, number>;
   /** Connections open right now. */
   openConnections: number;
   /** Highest number of connections open at once. */

@@ -5,6 +5,7 @@ import { mergeTrials } from '../../src/metrics/trials.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { summarizePoolState } from '../../src/metrics/time-series.js';
 import { spread, variantResult } from '../helpers/results.js';
+import { zeroCloses } from '../../src/upstream/counters.js';
 
 test('merged latency is the histogram of every trial\'s responses together', () => {
   const fast = variantResult('v', spread(100, 10, 20), { opened: 2, errors: { ECONNRESET: 1 } });
@@ -46,6 +47,7 @@ test('retry attempts, fault windows and per-fault upstream counts add up across 
   const upstream = (struck: number, closed: number) => ({
     connectionsAccepted: 2, tlsHandshakes: 0, tlsResumed: 0, requests: 10, connectionsClosedByServer: closed, connectionsClosed: closed,
     openConnections: 0, peakOpenConnections: 2, requestsPerConnection: { min: 5, mean: 5, max: 5 },
+    closes: { ...zeroCloses(), fault: closed },
     faults: { reset: { struck, connectionsClosed: closed } },
     requestsByWorker: [6, 4],
   });
@@ -63,6 +65,7 @@ test('retry attempts, fault windows and per-fault upstream counts add up across 
   assert.deepEqual(merged.faultWindows, { windows: [{ startMs: 100, endMs: 200 }], requestsLost: 4, requestsInWindows: 10, recoveryMs: 70 });
   assert.deepEqual(merged.connections.upstream?.faults, { reset: { struck: 6, connectionsClosed: 6 } });
   assert.equal(merged.connections.upstream?.connectionsAccepted, 4);
+  assert.deepEqual(merged.connections.upstream?.closes, { ...zeroCloses(), fault: 6 }, 'closes by cause add up');
   assert.deepEqual(merged.connections.upstream?.requestsByWorker, [12, 8], 'per cluster worker, worker by worker');
   assert.equal(merged.connections.upstream?.peakOpenConnections, 2, 'trials run one after another: the highest peak, not a sum');
 });

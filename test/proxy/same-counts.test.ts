@@ -1,8 +1,9 @@
 /**
  * One fault engine: the same fault list, driven by the same hand-written client, through the
  * bundled upstream and through the fault proxy in front of a plain node:http server, gives the
- * same symptoms and the same per-fault counts (struck, connectionsClosed). Only the faults the
- * proxy can apply are here (src/scenario/proxy-faults.ts).
+ * same symptoms, the same per-fault counts (struck, connectionsClosed) and the same closes by
+ * cause (a fault's, the client's). Only the faults the proxy can apply are here
+ * (src/scenario/proxy-faults.ts).
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -12,8 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultSchema } from '../../src/scenario/schema.js';
 import { createFaultProxy } from '../../src/proxy/fault-proxy.js';
 import { createUpstreamServer } from '../../src/upstream/server.js';
-import type { UpstreamCounters } from '../../src/upstream/types.js';
-import { connectionRefused, RawConnection, upstreamConfig, within } from '../upstream/helpers.js';
+import { zeroCloses } from '../../src/upstream/counters.js';
+import type { UpstreamCloseCause, UpstreamCounters } from '../../src/upstream/types.js';
+import { connectionRefused, eventually, RawConnection, upstreamConfig, within } from '../upstream/helpers.js';
 
 interface Subject {
   port: number;
@@ -71,8 +73,19 @@ async function askOnNew(subject: Subject): Promise<string> {
   return connection ? ask(connection) : 'closed';
 }
 
-/** Each case: a fault list, what the client does (from the moment the subject was created), what it sees, what the faults count. */
-const cases: { name: string; faults: unknown[]; script(subject: Subject, createdAt: number): Promise<string[]>; outcomes: string[]; counts: Record<string, { struck: number; connectionsClosed: number }>; targetConnections?: number }[] = [
+/**
+ * Each case: a fault list, what the client does (from the moment the subject was created), what it
+ * sees, what the faults count (absent without faults), and the connections closed by then, by cause.
+ */
+const cases: {
+  name: string;
+  faults: unknown[];
+  script(subject: Subject, createdAt: number): Promise<string[]>;
+  outcomes: string[];
+  counts?: Record<string, { struck: number; connectionsClosed: number }>;
+  closes: Partial<Record<UpstreamCloseCause, number>>;
+  targetConnections?: number;
+}[] = [
   {
     name: 'reset on the 2nd request',
     faults: [{ type: 'reset', trigger: { nth: 2 } }],
@@ -82,6 +95,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     },
     outcomes: ['200', 'closed'],
     counts: { reset: { struck: 1, connectionsClosed: 1 } },
+    closes: { fault: 1 },
   },
   {
     name: 'empty_response',
@@ -89,6 +103,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     script: async (subject) => [await askOnNew(subject)],
     outcomes: ['closed'],
     counts: { empty_response: { struck: 1, connectionsClosed: 1 } },
+    closes: { fault: 1 },
   },
   {
     name: 'stall on the 2nd request (short timeout)',
@@ -99,6 +114,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     },
     outcomes: ['200', 'no answer'],
     counts: { stall: { struck: 1, connectionsClosed: 0 } },
+    closes: {},
   },
   {
     name: 'hang',
@@ -106,6 +122,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     script: async (subject) => [await askOnNew(subject)],
     outcomes: ['no answer'],
     counts: { hang: { struck: 1, connectionsClosed: 0 } },
+    closes: {},
   },
   {
     name: 'reset on accept',
@@ -113,6 +130,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     script: async (subject) => [await askOnNew(subject)],
     outcomes: ['closed'],
     counts: { reset: { struck: 1, connectionsClosed: 1 } },
+    closes: { fault: 1 },
     targetConnections: 0,
   },
   {
@@ -121,6 +139,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     script: async (subject) => [await askOnNew(subject)],
     outcomes: ['no answer'],
     counts: { stall: { struck: 1, connectionsClosed: 0 } },
+    closes: {},
     targetConnections: 0,
   },
   {
@@ -132,6 +151,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     },
     outcomes: ['200', 'closed while idle'],
     counts: { idle_close: { struck: 1, connectionsClosed: 1 } },
+    closes: { fault: 1 },
   },
   {
     name: 'conn_limit (close), reset on the 2nd request and idle_close together',
@@ -148,6 +168,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     },
     outcomes: ['200', 'closed', 'closed', '200', 'closed while idle'],
     counts: { conn_limit: { struck: 1, connectionsClosed: 1 }, reset: { struck: 1, connectionsClosed: 1 }, idle_close: { struck: 1, connectionsClosed: 1 } },
+    closes: { fault: 3 },
     // Admission first: the connection beyond max never reached the target.
     targetConnections: 2,
   },
@@ -160,6 +181,7 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     },
     outcomes: ['200', 'closed', '200'],
     counts: { conn_limit: { struck: 1, connectionsClosed: 1 } },
+    closes: { fault: 1 },
     targetConnections: 1,
   },
   {
@@ -176,8 +198,43 @@ const cases: { name: string; faults: unknown[]; script(subject: Subject, created
     },
     outcomes: ['200', 'closed while idle', 'refused', '200'],
     counts: { refuse: { struck: 1, connectionsClosed: 1 } },
+    closes: { fault: 1 },
+  },
+  {
+    name: 'the client closes its idle connection',
+    faults: [],
+    script: async (subject) => {
+      const c = await open(subject);
+      const outcomes = [await ask(c)];
+      c.destroy();
+      return outcomes;
+    },
+    outcomes: ['200'],
+    closes: { 'client-idle': 1 },
+  },
+  {
+    name: 'the client gives up on a hung request',
+    faults: [{ type: 'hang' }],
+    script: async (subject) => {
+      const c = await open(subject);
+      const outcomes = [await ask(c)];
+      c.destroy();
+      return outcomes;
+    },
+    outcomes: ['no answer'],
+    counts: { hang: { struck: 1, connectionsClosed: 0 } },
+    closes: { 'client-in-flight': 1 },
   },
 ];
+
+/** The subject's closes by cause, once as many connections as expected have closed. */
+async function closesOnceSettled(subject: Subject, expected: Partial<Record<UpstreamCloseCause, number>>): Promise<UpstreamCounters['closes']> {
+  const total = Object.values(expected).reduce((sum, n) => sum + n, 0);
+  await eventually(() => subject.counters().connectionsClosed >= total);
+  const { closes, connectionsClosed } = subject.counters();
+  assert.equal(Object.values(closes).reduce((sum, n) => sum + n, 0), connectionsClosed, 'every close has exactly one cause');
+  return closes;
+}
 
 describe('the same fault list through the bundled upstream and through the fault proxy', { timeout: 60_000 }, () => {
   let subject: Subject | undefined;
@@ -186,19 +243,20 @@ describe('the same fault list through the bundled upstream and through the fault
     subject = undefined;
   });
 
-  for (const { name, faults, script, outcomes, counts, targetConnections } of cases) {
+  for (const { name, faults, script, outcomes, counts, closes, targetConnections } of cases) {
     it(`${name}: the same symptoms and the same counts`, async () => {
-      const seen: Record<string, { outcomes: string[]; faults: UpstreamCounters['faults'] }> = {};
+      const seen: Record<string, { outcomes: string[]; faults: UpstreamCounters['faults']; closes: UpstreamCounters['closes'] }> = {};
       for (const [side, start] of [['upstream', bundledUpstream], ['proxy', proxyInFrontOfPlainServer]] as const) {
         const createdAt = performance.now();
         subject = await start(faults);
-        seen[side] = { outcomes: await script(subject, createdAt), faults: subject.counters().faults };
+        const sideOutcomes = await script(subject, createdAt);
+        seen[side] = { outcomes: sideOutcomes, faults: subject.counters().faults, closes: await closesOnceSettled(subject, closes) };
         if (subject.targetConnections && targetConnections !== undefined) assert.equal(subject.targetConnections(), targetConnections, 'connections the proxy opened to the target');
         await subject.close();
         subject = undefined;
       }
       assert.deepEqual(seen.proxy, seen.upstream);
-      assert.deepEqual(seen.upstream, { outcomes, faults: counts });
+      assert.deepEqual(seen.upstream, { outcomes, faults: counts, closes: { ...zeroCloses(), ...closes } });
     });
   }
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, it } from 'node:test';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
+import { zeroCloses } from '../../src/upstream/counters.js';
 import { eventually, RawConnection, upstreamConfig, within } from './helpers.js';
 
 describe('upstream server (in-process)', { timeout: 60_000 }, () => {
@@ -111,6 +112,7 @@ describe('upstream server (in-process)', { timeout: 60_000 }, () => {
         requests: 2,
         connectionsClosedByServer: 1,
         connectionsClosed: 1,
+        closes: { ...zeroCloses(), 'max-requests': 1 },
         openConnections: 2,
         peakOpenConnections: 2,
         peakInFlightPerConnection: 1,

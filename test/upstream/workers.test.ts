@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { startUpstream } from '../../src/upstream/start.js';
+import { zeroCloses } from '../../src/upstream/counters.js';
 import type { UpstreamHandle } from '../../src/upstream/types.js';
 import { childPids, connectionRefused, eventually, get, isAlive, upstreamConfig, within } from './helpers.js';
 
@@ -19,6 +20,8 @@ describe('upstream.workers: a cluster of server processes behind one port', { ti
     const counters = await handle.counters();
     assert.equal(counters.requests, 10);
     assert.equal(counters.connectionsAccepted, 10);
+    // Carried over IPC and summed: each request asked the server to close its connection (no agent).
+    assert.deepEqual(counters.closes, { ...zeroCloses(), 'asked-to-close': 10 });
     assert.equal(counters.requestsByWorker?.length, 2);
     assert.equal(counters.requestsByWorker.reduce((a, b) => a + b, 0), 10);
     assert.ok(counters.requestsByWorker.every((n) => n > 0), `requests by worker: ${counters.requestsByWorker.join(', ')}`);
