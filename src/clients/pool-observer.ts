@@ -78,9 +78,10 @@ type Observed = { [STATE]?: ConnectionState };
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 /**
  * Errors a client destroys its own socket with when it closes it on purpose: undici's
- * InformationalError (its keep-alive timeout), a destroyed pool's error, aborts.
+ * InformationalError (its keep-alive timeout), a destroyed pool's error, its headers and body
+ * timeouts (the client gives up on a request in flight), aborts.
  */
-const CLIENT_CLOSE_CODES = new Set(['UND_ERR_INFO', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED', 'ABORT_ERR']);
+const CLIENT_CLOSE_CODES = new Set(['UND_ERR_INFO', 'UND_ERR_DESTROYED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'ABORT_ERR']);
 
 const CLIENT_CLOSE = Symbol('poolbench.clientClose');
 

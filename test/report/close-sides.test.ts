@@ -28,17 +28,6 @@ function pool(closes: ClientCloses): PoolFigures {
   const summary = summarize(empty);
   const encoded = encodeHistogram(empty);
   return {
-    acquireWait: summary,
-    acquireWaitHistogram: encoded,
-    requestsOnFresh: 0,
-    requestsOnReused: 0,
-    reuseRatio: 0,
-    idleBeforeReuse: summary,
-    failuresOnReused: 0,
-    latencyFresh: summary,
-    latencyFreshHistogram: encoded,
-    latencyReused: summary,
-    latencyReusedHistogram: encoded,
     connectionLifetime: summary,
     connectionLifetimeHistogram: encoded,
     requestsPerConnection: summary,
