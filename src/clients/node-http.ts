@@ -16,7 +16,10 @@ import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { isAbort, zeroAttempts, type AttemptCounts } from './attempts.js';
 import { cancelledBeforeSending, isCancelled, onceStopped } from './cancel.js';
+import type { Socket } from 'node:net';
 import { tlsOptions } from './tls.js';
+import { modelSetup } from './modelled-connect.js';
+import type { NetworkModel } from '../upstream/network-model.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { RequestClientBase } from './request-client.js';
 import { RoundRobin } from './round-robin.js';
@@ -44,7 +47,7 @@ export class NodeHttpClient extends RequestClientBase<URL> {
       scheduling: variant.scheduling,
       ...tlsOptions(target),
     };
-    const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), counter, isHttps));
+    const agents = Array.from({ length: variant.pools ?? 1 }, () => countingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), counter, isHttps, target.network));
     this.agents = new RoundRobin(agents);
     this.library = `node:${isHttps ? 'https' : 'http'} ${process.version}`;
     this.request = isHttps ? https.request : http.request;
@@ -122,15 +125,15 @@ export class NodeHttpClient extends RequestClientBase<URL> {
   }
 }
 
-/** Counts the agent's connections by wrapping its createConnection, which Node calls once per new socket. */
-function countingConnections(agent: http.Agent, counter: ConnectionCounter, isHttps: boolean): http.Agent {
+/** Counts the agent's connections by wrapping its createConnection, which Node calls once per new socket; models their setup on `network`. */
+function countingConnections(agent: http.Agent, counter: ConnectionCounter, isHttps: boolean, network: NetworkModel | undefined): http.Agent {
   // createConnection is public API but missing from the Agent type in @types/node.
   const agentWithConnect = agent as unknown as {
     createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
   };
   const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
   agentWithConnect.createConnection = (options, callback) => {
-    const socket = originalCreateConnection(options, callback);
+    const socket = modelSetup(originalCreateConnection(options, callback) as Socket, network);
     counter.follow(socket, isHttps ? 'secureConnect' : 'connect');
     return socket;
   };

@@ -10,6 +10,7 @@ import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { tlsOptions } from './tls.js';
+import { modelledHttp2Connection } from './modelled-connect.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { RequestClientBase } from './request-client.js';
 import { Http2SessionPool } from './http2-session-pool.js';
@@ -25,7 +26,7 @@ export class NodeHttp2Client extends RequestClientBase<Http2SessionPool> {
   constructor(variant: NodeHttp2Variant, target: Target, onConnect: ConnectListener) {
     const counter = new ConnectionCounter(onConnect);
     const http2Counts: ClientHttp2Counts = { sessionsOpened: 0, goawaysReceived: 0, peakStreamsPerSession: 0 };
-    const pools = originsOf(target).map((origin) => new Http2SessionPool(origin, variant, tlsOptions(target), counter, http2Counts));
+    const pools = originsOf(target).map((origin) => new Http2SessionPool(origin, variant, { ...tlsOptions(target), ...modelledHttp2Connection(target.network) }, counter, http2Counts));
     super(variant, target.request.method, pools, counter);
     this.pools = pools;
     this.http2Counts = http2Counts;

@@ -20,6 +20,7 @@ import { undiciVersion } from '../package-info.js';
 import { cancelledBeforeSending } from './cancel.js';
 import { UndiciCancellation } from './undici-cancel.js';
 import { tlsOptions } from './tls.js';
+import { modelledConnector } from './modelled-connect.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { RequestClientBase } from './request-client.js';
 
@@ -104,7 +105,7 @@ function createPools(variant: UndiciVariant, target: Target, counter: Connection
     // undici ≥ 7.17 reads useH2c in its connector; its types do not list it yet.
     useH2c: allowH2 && target.origin.startsWith('http:'),
   };
-  const baseConnector = buildConnector(connectorOptions);
+  const baseConnector = modelledConnector(buildConnector(connectorOptions), target.network);
   const countingConnector: buildConnector.connector = (options, callback) => {
     if (!cancellation.mayConnect()) return (callback as (e: Error, s: null) => void)(cancelledBeforeSending(), null);
     const startedAt = performance.now();
