@@ -6,14 +6,14 @@
  * them before it connects, see modelledHttp2Connection). The client's connect
  * time is then the modelled handshake plus the loopback cost, and the upstream, told so
  * (`setupModelledByClients`), does not charge it to the connection's first request again.
- * undici takes a connector with a callback; node:http's agent and node:http2 take a socket
- * returned at once, whose events are held back instead.
+ * undici (and fetch's global dispatcher) takes a connector with a callback; node:http's agent and
+ * node:http2 take a socket returned at once, whose events are held back instead.
  */
 import type { Socket } from 'node:net';
 import net from 'node:net';
 import tls from 'node:tls';
 import type http2 from 'node:http2';
-import type { buildConnector } from 'undici';
+import { Agent, buildConnector, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { roundTrip, tlsRoundTrips, type NetworkModel } from '../upstream/network-model.js';
 
 /** undici's connector, connecting one round trip late and calling back once TLS's round trips have passed too. */
@@ -25,6 +25,22 @@ export function modelledConnector(connector: buildConnector.connector, model: Ne
       if (error || !(socket instanceof tls.TLSSocket)) return done(error, socket);
       setTimeout(() => (socket.destroyed ? done(closedDuringSetup(), null) : done(null, socket)), tlsSetup(socket.isSessionReused(), model));
     }), roundTrip(model));
+  };
+}
+
+/**
+ * fetch's global dispatcher replaced, while the client lives, by a default Agent whose connector
+ * models the setup (the global dispatcher has no connector to wrap); returns what puts the previous
+ * one back and closes this one. Nothing is replaced without a model.
+ */
+export function modelledGlobalDispatcher(model: NetworkModel | undefined): () => Promise<void> {
+  if (model === undefined) return async () => {};
+  const previous = getGlobalDispatcher();
+  const modelled = new Agent({ connect: modelledConnector(buildConnector({}), model) });
+  setGlobalDispatcher(modelled);
+  return async () => {
+    setGlobalDispatcher(previous);
+    await modelled.destroy();
   };
 }
 

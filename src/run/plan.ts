@@ -40,13 +40,12 @@ export function planRun(scenario: Scenario, rounds = 1): RunPlan {
 }
 
 /**
- * undici, node-http and node-http2 delay their connections by the network model's setup round
- * trips (clients/modelled-connect.ts). autocannon has no hook for it, and fetch runs on Node's
- * global dispatcher, none of poolbench's: a run with either leaves the charge to the upstream for
- * every variant, which keeps the variants comparable.
+ * Every client kind but autocannon delays its connections by the network model's setup round
+ * trips (clients/modelled-connect.ts); autocannon has no hook for it, so a run with an autocannon
+ * variant leaves the charge to the upstream for every variant, which keeps them comparable.
  */
 function bundled(config: UpstreamConfig, variants: Variant[]): UpstreamPlan {
-  const setupModelledByClients = variants.every((variant) => variant.client !== 'autocannon' && variant.client !== 'fetch');
+  const setupModelledByClients = variants.every((variant) => variant.client !== 'autocannon');
   return { kind: 'bundled', config, instances: instanceConfigs(config).map((instance) => ({ ...instance, setupModelledByClients })) };
 }
 
