@@ -107,24 +107,27 @@ function tlsSetup(resumed: boolean, model: NetworkModel): number {
 
 /**
  * Holds back `events` from the first of them for `delay()` ms, then emits them in order and calls
- * `release`. A socket destroyed meanwhile emits none of them (its 'error' and 'close' pass).
+ * `release`. A socket destroyed meanwhile emits none of them (its 'error' and 'close' pass). The
+ * socket's own `emit` is put back once released, unless another hold wrapped this one since.
  */
 function holdEvents(socket: Socket, events: string[], delay: () => number, release?: () => void): void {
   const emit = socket.emit as (this: Socket, ...eventAndArgs: unknown[]) => boolean;
   let held: unknown[][] | undefined;
   let released = false;
-  socket.emit = function (this: Socket, event: string | symbol, ...args: unknown[]): boolean {
+  const holding = function (this: Socket, event: string | symbol, ...args: unknown[]): boolean {
     if (released || typeof event !== 'string' || !events.includes(event)) return emit.call(this, event, ...args);
     if (held !== undefined) return held.push([event, ...args]) > 0;
     held = [[event, ...args]];
     setTimeout(() => {
       released = true;
+      if (socket.emit === holding) socket.emit = emit as Socket['emit'];
       if (socket.destroyed) return;
       for (const eventAndArgs of held!) emit.apply(socket, eventAndArgs);
       release?.();
     }, delay());
     return true;
   } as Socket['emit'];
+  socket.emit = holding;
 }
 
 function closedDuringSetup(): Error {
