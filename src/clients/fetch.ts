@@ -2,7 +2,9 @@
  * Node's global fetch, as an application would call it: its own bundled undici and its global
  * dispatcher, none of poolbench's settings. Connections are counted through the undici
  * diagnostics channel that the bundled undici publishes; the channel is process-wide, which
- * is safe because poolbench runs one variant at a time. Connect time is not recorded: the
+ * is safe because poolbench runs one variant at a time. Under the bundled upstream's network model
+ * the global dispatcher is, while the client lives, one that models the connection setup
+ * (modelled-connect.ts), with the defaults. Connect time is not recorded: the
  * channel's before/after messages share no identity to pair them by.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
@@ -16,6 +18,7 @@ import { ExitCode } from '../exit-codes.js';
 import { trackUndiciAttempts } from './attempts.js';
 import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
+import { modelledGlobalDispatcher } from './modelled-connect.js';
 
 /** Where undici keeps the global dispatcher, shared by every copy of undici in the process (Node's bundled one included). */
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
@@ -88,12 +91,15 @@ export class FetchClient extends RequestClientBase<string> {
   private readonly onConnectError = () => this.observer.failed();
   /** The instances' origins, as undici names its per-origin pools. */
   private readonly origins: ReadonlySet<string>;
+  /** Puts back the global dispatcher that the network model's replaced (modelled-connect.ts). */
+  private readonly restoreDispatcher: () => Promise<void>;
 
   constructor(variant: FetchVariant, target: Target, pool: PoolListener) {
     checkFetchTrusts(target);
     super(variant, target.request.method, originsOf(target), new PoolObserver(pool));
     this.request = target.request;
     this.origins = new Set(originsOf(target).map((origin) => new URL(origin).origin));
+    this.restoreDispatcher = modelledGlobalDispatcher(target.network);
     diagnosticsChannel.subscribe(CONNECTED, this.onConnected);
     diagnosticsChannel.subscribe(CONNECT_ERROR, this.onConnectError);
   }
@@ -130,5 +136,6 @@ export class FetchClient extends RequestClientBase<string> {
     diagnosticsChannel.unsubscribe(CONNECT_ERROR, this.onConnectError);
     // Its idle sockets must not leak into the next variant.
     for (const socket of this.sockets) socket.destroy();
+    await this.restoreDispatcher();
   }
 }

@@ -19,8 +19,11 @@ import { drainBody } from './drain.js';
 import { PoolbenchError } from '../errors.js';
 import { isAbort, zeroAttempts, type AttemptCounts } from './attempts.js';
 import { cancelledBeforeSending, isCancelled, onceStopped } from './cancel.js';
+import type { Socket } from 'node:net';
 import { tlsOptions } from './tls.js';
 import { PoolObserver, clientClose, type Acquired, type AttemptOutcome, type PoolListener } from './pool-observer.js';
+import { modelSetup } from './modelled-connect.js';
+import type { NetworkModel } from '../upstream/network-model.js';
 import { RequestClientBase } from './request-client.js';
 import { RoundRobin } from './round-robin.js';
 
@@ -50,7 +53,7 @@ export class NodeHttpClient extends RequestClientBase<URL> {
       ...tlsOptions(target),
     };
     this.readyEvent = isHttps ? 'secureConnect' : 'connect';
-    const agents = Array.from({ length: variant.pools ?? 1 }, () => followingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), observer, this.readyEvent));
+    const agents = Array.from({ length: variant.pools ?? 1 }, () => followingConnections(isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions), observer, this.readyEvent, target.network));
     this.agents = new RoundRobin(agents);
     this.library = `node:${isHttps ? 'https' : 'http'} ${process.version}`;
     this.request = isHttps ? https.request : http.request;
@@ -170,15 +173,15 @@ export class NodeHttpClient extends RequestClientBase<URL> {
   }
 }
 
-/** Follows the agent's connections by wrapping its createConnection, which Node calls once per new socket. */
-function followingConnections(agent: http.Agent, observer: PoolObserver, readyEvent: 'connect' | 'secureConnect'): http.Agent {
+/** Follows the agent's connections by wrapping its createConnection, which Node calls once per new socket; models their setup on `network`. */
+function followingConnections(agent: http.Agent, observer: PoolObserver, readyEvent: 'connect' | 'secureConnect', network: NetworkModel | undefined): http.Agent {
   // createConnection is public API but missing from the Agent type in @types/node.
   const agentWithConnect = agent as unknown as {
     createConnection: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
   };
   const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
   agentWithConnect.createConnection = (options, callback) => {
-    const socket = originalCreateConnection(options, callback);
+    const socket = modelSetup(originalCreateConnection(options, callback) as Socket, network);
     observer.follow(socket, readyEvent);
     return socket;
   };

@@ -13,6 +13,7 @@ import { PoolbenchError } from '../errors.js';
 import { tlsOptions } from './tls.js';
 import { PoolObserver, type AttemptOutcome, type PoolListener } from './pool-observer.js';
 import { isAbort } from './attempts.js';
+import { modelledHttp2Connection } from './modelled-connect.js';
 import { RequestClientBase } from './request-client.js';
 import { Http2SessionPool } from './http2-session-pool.js';
 
@@ -27,7 +28,7 @@ export class NodeHttp2Client extends RequestClientBase<Http2SessionPool> {
   constructor(variant: NodeHttp2Variant, target: Target, pool: PoolListener) {
     const observer = new PoolObserver(pool);
     const http2Counts: ClientHttp2Counts = { sessionsOpened: 0, goawaysReceived: 0, peakStreamsPerSession: 0 };
-    const pools = originsOf(target).map((origin) => new Http2SessionPool(origin, variant, tlsOptions(target), observer, http2Counts));
+    const pools = originsOf(target).map((origin) => new Http2SessionPool(origin, variant, { ...tlsOptions(target), ...modelledHttp2Connection(target.network) }, observer, http2Counts));
     super(variant, target.request.method, pools, observer);
     this.pools = pools;
     this.http2Counts = http2Counts;

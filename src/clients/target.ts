@@ -4,6 +4,7 @@
  */
 import type { RequestConfig } from '../scenario/schema.js';
 import type { TlsMaterial } from '../scenario/target-tls.js';
+import type { NetworkModel } from '../upstream/network-model.js';
 
 /**
  * The TLS settings (TlsMaterial: `ca` — the bundled upstream's test CA or the target's —,
@@ -16,6 +17,11 @@ export interface Target extends TlsMaterial {
   /** Several instances of the same service (`upstream.instances`): requests are spread over them. Includes `origin`. */
   origins?: string[];
   request: RequestConfig;
+  /**
+   * The bundled upstream's network model, when the clients are to model its connection setup
+   * (clients/modelled-connect.ts); absent for a target, or when the upstream charges it itself.
+   */
+  network?: NetworkModel;
 }
 
 /** Every instance requests go to: `origins`, or the one `origin`. */

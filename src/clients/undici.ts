@@ -21,6 +21,7 @@ import { cancelledBeforeSending } from './cancel.js';
 import { UndiciCancellation } from './undici-cancel.js';
 import { tlsOptions } from './tls.js';
 import { PoolObserver, type PoolListener } from './pool-observer.js';
+import { modelledConnector } from './modelled-connect.js';
 import { RequestClientBase } from './request-client.js';
 
 /** The lanes are the variant's `pools` (each behind its RetryAgent when it retries). */
@@ -114,7 +115,7 @@ function createPools(variant: UndiciVariant, target: Target, observer: PoolObser
     // undici ≥ 7.17 reads useH2c in its connector; its types do not list it yet.
     useH2c: allowH2 && target.origin.startsWith('http:'),
   };
-  const baseConnector = buildConnector(connectorOptions);
+  const baseConnector = modelledConnector(buildConnector(connectorOptions), target.network);
   const countingConnector: buildConnector.connector = (options, callback) => {
     if (!cancellation.mayConnect()) return (callback as (e: Error, s: null) => void)(cancelledBeforeSending(), null);
     const startedAt = performance.now();

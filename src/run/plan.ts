@@ -10,10 +10,11 @@ import type { FaultWindow } from '../metrics/fault-windows.js';
 import { splitCredentials, withAuthorization } from '../credentials.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import type { SetupCharge } from '../upstream/network-model.js';
 
 /** Where the requests go: the bundled upstream's instances, or a target (through the fault proxy when it has faults). */
 export type UpstreamPlan =
-  | { kind: 'bundled'; config: UpstreamConfig; instances: UpstreamConfig[] }
+  | { kind: 'bundled'; config: UpstreamConfig; instances: (UpstreamConfig & SetupCharge)[] }
   | { kind: 'target'; url: URL; faults?: Fault[]; tls?: TargetTls };
 
 export interface RunPlan {
@@ -31,15 +32,21 @@ export interface RunPlan {
 }
 
 export function planRun(scenario: Scenario, rounds = 1): RunPlan {
-  const { upstream, request } = scenario.upstream ? { upstream: bundled(scenario.upstream), request: scenario.request } : target(scenario);
+  const { upstream, request } = scenario.upstream ? { upstream: bundled(scenario.upstream, scenario.variants), request: scenario.request } : target(scenario);
   const faults = upstream.kind === 'bundled' ? upstream.instances.flatMap((instance) => instance.faults) : (upstream.faults ?? []);
   const faultWindows = faultWindowsOf(faults);
   checkWorkers(scenario, faultWindows);
   return { scenario, upstream, request, load: scenario.load, variants: scenario.variants, faultWindows, rounds };
 }
 
-function bundled(config: UpstreamConfig): UpstreamPlan {
-  return { kind: 'bundled', config, instances: instanceConfigs(config) };
+/**
+ * Every client kind but autocannon delays its connections by the network model's setup round
+ * trips (clients/modelled-connect.ts); autocannon has no hook for it, so a run with an autocannon
+ * variant leaves the charge to the upstream for every variant, which keeps them comparable.
+ */
+function bundled(config: UpstreamConfig, variants: Variant[]): UpstreamPlan {
+  const setupModelledByClients = variants.every((variant) => variant.client !== 'autocannon');
+  return { kind: 'bundled', config, instances: instanceConfigs(config).map((instance) => ({ ...instance, setupModelledByClients })) };
 }
 
 /**

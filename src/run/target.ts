@@ -24,7 +24,10 @@ export async function reach(plan: RunPlan): Promise<Reached> {
   if (where.kind === 'bundled') {
     const upstream = await startUpstreams(where.instances);
     const ca = await stopOnFailure(upstream, async () => (upstream.caFile ? await readFile(upstream.caFile, 'utf8') : undefined));
-    return { upstream, upstreamName: 'bundled upstream', target: { origin: upstream.url, origins: upstream.urls, ca, request } };
+    const [{ rtt, jitter, tls, setupModelledByClients }] = where.instances;
+    // The clients model the connection setup only when the upstream leaves it to them.
+    const network = setupModelledByClients && (rtt > 0 || jitter > 0) ? { network: { rtt, jitter, tlsVersion: tls.version } } : {};
+    return { upstream, upstreamName: 'bundled upstream', target: { origin: upstream.url, origins: upstream.urls, ca, request, ...network } };
   }
   const upstream = where.faults ? await startFaultProxy(where.url, where.faults) : undefined;
   const tls = await stopOnFailure(upstream, () => readTargetTls(where.tls));

@@ -12,7 +12,9 @@
  *     release = max(arrival, accepted + setupRoundTrips × rtt) + rtt + latency
  *
  * so with rtt 50 ms a client without keep-alive sees ~100 ms per request and one with keep-alive
- * ~50 ms. An HTTP/2 stream is a request like any other here: the same rule applies per stream, so
+ * ~50 ms. A run's clients model the setup themselves (clients/modelled-connect.ts: their connect
+ * time then shows it) and start the upstream with `setupModelledByClients`: the setup term is then
+ * 0, and only `poolbench serve` (or a run with an autocannon variant) charges it here. An HTTP/2 stream is a request like any other here: the same rule applies per stream, so
  * the first stream of a session pays the handshakes and streams in flight together each pay one
  * RTT, while requests pipelined on an HTTP/1.1 connection still leave in order (node:http queues
  * their responses), which is head-of-line blocking. With no delay configured at all the server answers synchronously, as fast as a bare
@@ -36,13 +38,14 @@ import { HttpFaults, type Reply, type Request } from './http-faults.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import { setTimeoutAt } from './exact-timer.js';
 import type { Http2Counters, UpstreamCounters } from './types.js';
+import { roundTrip, tlsRoundTrips, type SetupCharge } from './network-model.js';
 
 export interface UpstreamServerOptions {
   /** Folder with `server.key` and `server.crt` for https; default: the package's `fixtures/tls`. */
   tlsDir?: string;
 }
 
-export function createUpstreamServer(config: UpstreamConfig, options: UpstreamServerOptions = {}): UpstreamServer {
+export function createUpstreamServer(config: UpstreamConfig & SetupCharge, options: UpstreamServerOptions = {}): UpstreamServer {
   return new UpstreamServer(config, options);
 }
 
@@ -69,9 +72,11 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
   private readonly connectionByRemote = new Map<string, UpstreamConnection>();
   private http2Counts = zeroHttp2Counts();
   private peakInFlightPerConnection = 0;
+  /** The clients delay their own connections by the setup round trips (see the top of this file). */
+  private readonly setupModelledByClients: boolean;
 
   constructor(
-    private readonly config: UpstreamConfig,
+    private readonly config: UpstreamConfig & SetupCharge,
     options: UpstreamServerOptions = {},
   ) {
     super(createServer(config, options.tlsDir), config.faults, config.rtt);
@@ -80,6 +85,7 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
     this.responseModels = createResponseModels(config);
     this.httpFaults = config.faults.length > 0 ? new HttpFaults(config, this.plan) : undefined;
     this.idleTimeout = Math.min(config.keepAlive.timeout, MAX_TIMER_MS);
+    this.setupModelledByClients = config.setupModelledByClients === true;
     const respondsImmediately = config.rtt === 0 && config.jitter === 0 && this.responseModels.allZeroLatency;
     if (this.isHttps) this.server.on('secureConnection', (socket: TLSSocket) => this.onSecureConnection(socket));
     if (this.speaksHttp2) this.server.on('session', (session: http2.ServerHttp2Session) => this.onSession(session));
@@ -124,7 +130,7 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
     if (maxConnections > 0 && this.connections.size >= maxConnections) return this.refuse(tcpSocket);
     // Accepted now, plus the TCP handshake; https adds its TLS round trips once the handshake
     // tells whether the session was resumed.
-    const connection = new UpstreamConnection(tcpSocket, this.epoch, this.isHttps, performance.now() + this.roundTrip());
+    const connection = new UpstreamConnection(tcpSocket, this.epoch, this.isHttps, performance.now() + this.setupRoundTrip());
     connection.idleTimer = setTimeout(() => this.onIdleTimeout(connection), this.idleTimeout).unref();
     if (this.isHttps || this.speaksHttp2) this.connectionByRemote.set(remoteKey(tcpSocket), connection);
     if (!this.isHttps) this.connectionBySocket.set(tcpSocket, connection);
@@ -149,9 +155,7 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
     this.counts.tlsHandshakes++;
     const resumed = tlsSocket.isSessionReused();
     if (resumed) this.counts.tlsResumed++;
-    // A full TLS 1.3 handshake costs 1 round trip, a full TLS 1.2 one 2; a resumed session 1.
-    const tlsRoundTrips = resumed || this.config.tls.version === '1.3' ? 1 : 2;
-    for (let i = 0; i < tlsRoundTrips; i++) connection.readyAt += this.roundTrip();
+    for (let i = tlsRoundTrips(resumed, this.config.tls.version); i > 0; i--) connection.readyAt += this.setupRoundTrip();
   }
 
   private onSession(session: http2.ServerHttp2Session): void {
@@ -273,8 +277,12 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
 
   /** One simulated round trip: rtt plus uniform jitter. */
   private roundTrip(): number {
-    const { rtt, jitter } = this.config;
-    return jitter > 0 ? rtt + jitter * Math.random() : rtt;
+    return roundTrip(this.config);
+  }
+
+  /** One round trip of a connection's setup, unless its client modelled it already. */
+  private setupRoundTrip(): number {
+    return this.setupModelledByClients ? 0 : this.roundTrip();
   }
 
   // --- counters -----------------------------------------------------------------------------

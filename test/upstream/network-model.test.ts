@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import { createUpstreamServer, type UpstreamServer } from '../../src/upstream/server.js';
 import { tlsFixtureFiles } from '../../src/upstream/tls-fixtures.js';
+import type { SetupCharge } from '../../src/upstream/network-model.js';
 import { median, RawConnection, upstreamConfig } from './helpers.js';
 
 // Long beside a busy machine's delays and a TLS handshake's own CPU time (tens of ms when loaded).
@@ -28,8 +29,8 @@ describe('network model at rtt 50ms', { timeout: 60_000 }, () => {
     await Promise.all(servers.map((server) => server.close()));
   });
 
-  async function start(input: Record<string, unknown>): Promise<number> {
-    const server = createUpstreamServer(upstreamConfig({ rtt: RTT, ...input }));
+  async function start(input: Record<string, unknown>, charge: SetupCharge = {}): Promise<number> {
+    const server = createUpstreamServer({ ...upstreamConfig({ rtt: RTT, ...input }), ...charge });
     servers.push(server);
     return server.listen();
   }
@@ -79,5 +80,16 @@ describe('network model at rtt 50ms', { timeout: 60_000 }, () => {
     t.diagnostic(`https TLS 1.2 fresh min ${Math.min(...fresh).toFixed(1)}ms`);
     assert.ok(Math.min(...fresh) >= 3.8 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
     assert.ok(Math.min(...fresh) <= 5 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
+  });
+
+  it('setupModelledByClients: a fresh connection\'s first request costs 1 rtt, TLS included (its client models the setup)', async (t) => {
+    const ca = readFileSync(tlsFixtureFiles().caFile);
+    const http = await start({}, { setupModelledByClients: true });
+    const https = await start({ protocol: 'https', tls: { version: '1.2', sessionResumption: false } }, { setupModelledByClients: true });
+    const fresh: number[] = [];
+    for (let i = 0; i < 3; i++) fresh.push((await timeFreshRequest(http)).ms, (await timeFreshRequest(https, { ca })).ms);
+    t.diagnostic(`fresh min ${Math.min(...fresh).toFixed(1)}ms, max ${Math.max(...fresh).toFixed(1)}ms`);
+    assert.ok(Math.min(...fresh) >= 0.9 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
+    assert.ok(median(fresh) <= 1.8 * RTT, `fresh: ${fresh.map((ms) => ms.toFixed(1))}`);
   });
 });
