@@ -12,15 +12,16 @@ import { EventEmitter } from 'node:events';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
+import type { AttemptCounts } from './attempts.js';
 import type { PoolState, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
-import { trackUndiciAttempts } from './attempts.js';
+import { observeHandOver, respondedAttempt, trackUndiciAttempts } from './undici-attempts.js';
 import { undiciVersion } from '../package-info.js';
 import { cancelledBeforeSending } from './cancel.js';
 import { UndiciCancellation } from './undici-cancel.js';
 import { tlsOptions } from './tls.js';
-import { PoolObserver, type PoolListener } from './pool-observer.js';
+import { PoolObserver, type Acquired, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
 
 /** The lanes are the variant's `pools` (each behind its RetryAgent when it retries). */
@@ -30,8 +31,8 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
   private readonly dispatchers: Dispatcher[];
   private readonly cancellation: UndiciCancellation;
   private readonly request: Target['request'];
-  private readonly attemptTracker = trackUndiciAttempts();
-  readonly attempts = this.attemptTracker.counts;
+  private readonly attemptTracker: ReturnType<typeof trackUndiciAttempts>;
+  readonly attempts: () => AttemptCounts;
   /**
    * undici's Pool refuses a request it finds invalid (a header value with CR/LF, `expect`, …) only
    * after taking a connection slot for it, which it never gives back: a few refusals wedge the
@@ -55,19 +56,29 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
     this.cancellation = cancellation;
     this.request = target.request;
     this.refused = invalidHeader(target.request.headers);
+    this.attemptTracker = trackUndiciAttempts(observer);
+    this.attempts = this.attemptTracker.counts;
   }
 
   protected async sendOn(dispatcher: Dispatcher, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response> {
     if (this.refused !== undefined) throw this.refused;
     const { method, headers, body } = this.request;
     let response: Dispatcher.ResponseData;
+    // The callback form, because the final attempt's connection can be read only in it (undici-attempts.ts).
+    let connection: Acquired | undefined;
     try {
-      response = await this.cancellation.send(stop, (extra) => dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: this.variant.blocking, ...extra }));
+      response = await this.cancellation.send(stop, (extra) => new Promise<Dispatcher.ResponseData>((resolve, reject) => {
+        dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: this.variant.blocking, ...extra }, (error, data) => {
+          connection = respondedAttempt();
+          if (error) reject(error);
+          else resolve(data);
+        });
+      }));
     } catch (error) {
       if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError) this.refused = error;
       throw error;
     }
-    return { status: response.statusCode, bytes: await drainBody(response.body) };
+    return { status: response.statusCode, bytes: await drainBody(response.body), connection };
   }
 
   readonly poolState = (): PoolState => ({
@@ -132,8 +143,8 @@ function createPools(variant: UndiciVariant, target: Target, observer: PoolObser
   // BalancedPool has the same `stats` as Pool at run time (both are undici PoolBase); its types omit it.
   return Array.from({ length: variant.pools ?? 1 }, () =>
     origins.length > 1
-      ? (new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) }) as unknown as Pool)
-      : new Pool(target.origin, poolOptions));
+      ? observeHandOver(new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) }) as unknown as Pool, observer)
+      : observeHandOver(new Pool(target.origin, poolOptions), observer));
 }
 
 /** The error undici would refuse `headers` with, if any. */
