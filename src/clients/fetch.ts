@@ -6,6 +6,15 @@
  * the global dispatcher is, while the client lives, one that models the connection setup
  * (modelled-connect.ts), with the defaults. Connect time is not recorded: the
  * channel's before/after messages share no identity to pair them by.
+ *
+ * Attempts are followed through the same channels (attempts.ts), with two limits:
+ * - an attempt is handed when a Client of the global dispatcher takes it (its `request:create`),
+ *   not when fetch() is called: fetch's own steps before dispatching are not acquire wait. The
+ *   default global Agent's pools have no connection limit, so they never queue a request: the
+ *   Client takes it at once, and create → sendHeaders is the whole wait (connect included);
+ * - nothing links one fetch() call to its Request, so a Response carries no `connection`: the
+ *   latency of fresh and reused requests is not split for fetch (acquire wait, reuse, idle time
+ *   and the dead-socket rate are, per attempt).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
@@ -15,7 +24,8 @@ import type { PoolState, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { PoolbenchError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { trackUndiciAttempts } from './attempts.js';
+import type { AttemptCounts } from './attempts.js';
+import { trackUndiciAttempts } from './undici-attempts.js';
 import { PoolObserver, type PoolListener } from './pool-observer.js';
 import { RequestClientBase } from './request-client.js';
 import { modelledGlobalDispatcher } from './modelled-connect.js';
@@ -78,8 +88,8 @@ function globalPoolStats(): Array<[string, PoolStats]> {
 export class FetchClient extends RequestClientBase<string> {
   readonly library = `fetch (undici ${process.versions.undici ?? 'unknown'} bundled with Node ${process.version})`;
   private readonly request: Target['request'];
-  private readonly attemptTracker = trackUndiciAttempts();
-  readonly attempts = this.attemptTracker.counts;
+  private readonly attemptTracker: ReturnType<typeof trackUndiciAttempts>;
+  readonly attempts: () => AttemptCounts;
   /** The global dispatcher outlives the variant: its sockets are closed with the client. */
   private readonly sockets = new Set<Socket>();
   private readonly onConnected = (message: unknown) => {
@@ -100,6 +110,8 @@ export class FetchClient extends RequestClientBase<string> {
     this.request = target.request;
     this.origins = new Set(originsOf(target).map((origin) => new URL(origin).origin));
     this.restoreDispatcher = modelledGlobalDispatcher(target.network);
+    this.attemptTracker = trackUndiciAttempts(this.observer);
+    this.attempts = this.attemptTracker.counts;
     diagnosticsChannel.subscribe(CONNECTED, this.onConnected);
     diagnosticsChannel.subscribe(CONNECT_ERROR, this.onConnectError);
   }

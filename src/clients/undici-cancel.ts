@@ -13,6 +13,7 @@
  */
 import { Client, type Dispatcher } from 'undici';
 import { cancelledBeforeSending, onceStopped } from './cancel.js';
+import { takenOver, takingOver } from './undici-attempts.js';
 
 const TICKET = Symbol('poolbench.ticket');
 
@@ -85,7 +86,14 @@ class CancellingClient extends Client {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    if (this.cancellation.handOver(options)) return super.dispatch(options, handler);
+    if (this.cancellation.handOver(options)) {
+      takingOver(options);
+      try {
+        return super.dispatch(options, handler);
+      } finally {
+        takenOver();
+      }
+    }
     (handler as { onError?(error: Error): void }).onError?.(cancelledBeforeSending());
     // The pool reads `false` as "this connection is busy"; it is free, the request is settled.
     return true;

@@ -12,15 +12,16 @@ import { EventEmitter } from 'node:events';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { BalancedPool, Pool, RetryAgent, buildConnector, errors, type Client as UndiciConnection, type Dispatcher } from 'undici';
 import type { UndiciVariant } from '../scenario/schema.js';
+import type { AttemptCounts } from './attempts.js';
 import type { PoolState, Response } from './types.js';
 import { originsOf, type Target } from './target.js';
 import { drainBody } from './drain.js';
-import { trackUndiciAttempts } from './attempts.js';
+import { observeHandOver, respondedAttempt, trackUndiciAttempts } from './undici-attempts.js';
 import { undiciVersion } from '../package-info.js';
 import { cancelledBeforeSending } from './cancel.js';
 import { UndiciCancellation } from './undici-cancel.js';
 import { tlsOptions } from './tls.js';
-import { PoolObserver, type PoolListener } from './pool-observer.js';
+import { PoolObserver, type Acquired, type PoolListener } from './pool-observer.js';
 import { modelledConnector } from './modelled-connect.js';
 import { RequestClientBase } from './request-client.js';
 
@@ -31,8 +32,8 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
   private readonly dispatchers: Dispatcher[];
   private readonly cancellation: UndiciCancellation;
   private readonly request: Target['request'];
-  private readonly attemptTracker = trackUndiciAttempts();
-  readonly attempts = this.attemptTracker.counts;
+  private readonly attemptTracker: ReturnType<typeof trackUndiciAttempts>;
+  readonly attempts: () => AttemptCounts;
   /** The pools' connections that are up: for `busy`, which `pool.stats` cannot tell (see poolState). */
   private readonly connectedClients = new Set<UndiciConnection>();
   /**
@@ -59,19 +60,29 @@ export class UndiciClient extends RequestClientBase<Dispatcher> {
     this.request = target.request;
     this.refused = invalidHeader(target.request.headers);
     for (const pool of pools) followConnections(pool, this.connectedClients);
+    this.attemptTracker = trackUndiciAttempts(observer);
+    this.attempts = this.attemptTracker.counts;
   }
 
   protected async sendOn(dispatcher: Dispatcher, path: string, signal: AbortSignal, stop?: AbortSignal): Promise<Response> {
     if (this.refused !== undefined) throw this.refused;
     const { method, headers, body } = this.request;
     let response: Dispatcher.ResponseData;
+    // The callback form, because the final attempt's connection can be read only in it (undici-attempts.ts).
+    let connection: Acquired | undefined;
     try {
-      response = await this.cancellation.send(stop, (extra) => dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: this.variant.blocking, ...extra }));
+      response = await this.cancellation.send(stop, (extra) => new Promise<Dispatcher.ResponseData>((resolve, reject) => {
+        dispatcher.request({ method, path, headers, body, signal: abortEmitterFor(signal), blocking: this.variant.blocking, ...extra }, (error, data) => {
+          connection = respondedAttempt();
+          if (error) reject(error);
+          else resolve(data);
+        });
+      }));
     } catch (error) {
       if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError) this.refused = error;
       throw error;
     }
-    return { status: response.statusCode, bytes: await drainBody(response.body) };
+    return { status: response.statusCode, bytes: await drainBody(response.body), connection };
   }
 
   /**
@@ -142,8 +153,8 @@ function createPools(variant: UndiciVariant, target: Target, observer: PoolObser
   // BalancedPool has the same `stats` as Pool at run time (both are undici PoolBase); its types omit it.
   return Array.from({ length: variant.pools ?? 1 }, () =>
     origins.length > 1
-      ? (new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) }) as unknown as Pool)
-      : new Pool(target.origin, poolOptions));
+      ? observeHandOver(new BalancedPool(origins, { ...poolOptions, factory: (origin) => new Pool(origin, poolOptions) }) as unknown as Pool, observer)
+      : observeHandOver(new Pool(target.origin, poolOptions), observer));
 }
 
 /**
