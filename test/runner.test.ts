@@ -231,3 +231,21 @@ variants:
   assert.equal(exitDecision(result).exitCode, ExitCode.ThresholdFailed);
   assert.equal(exitDecision(result, { fail: false }).exitCode, ExitCode.Success);
 });
+
+test('poolWait thresholds judge the acquire wait measured per request: a pool of 1 under concurrency 8 passes a loose one and fails a tight one', async () => {
+  const result = await runScenario(
+    scenarioFromYaml(`
+name: pool-wait-thresholds
+upstream: { latency: 10ms }
+load: { concurrency: 8, requests: 80 }
+thresholds: ['poolWait.p99 < 30s', 'poolWait.p99 < 1ms', 'poolWait.p50 > 5ms']
+variants:
+  - { name: one connection, client: undici, connections: 1 }
+`),
+  );
+  // Seven requests queue behind the one in flight, each ~10 ms: the wait is tens of ms, never under 1 ms.
+  const wait = result.variants[0].pool?.attempts?.acquireWait;
+  assert.ok(wait && wait.count === 80, `acquire wait recorded per request: ${JSON.stringify(wait)}`);
+  assert.deepEqual(result.gate?.thresholds.map((check) => check.status), ['pass', 'fail', 'pass']);
+  assert.equal(result.gate?.thresholds[1].actual, wait.p99);
+});
