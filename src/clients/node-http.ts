@@ -182,8 +182,24 @@ function followingConnections(agent: http.Agent, observer: PoolObserver, readyEv
   const originalCreateConnection = agentWithConnect.createConnection.bind(agent);
   agentWithConnect.createConnection = (options, callback) => {
     const socket = modelSetup(originalCreateConnection(options, callback) as Socket, network);
+    watchFreeSocketEnd(agent, socket, observer);
     observer.follow(socket, readyEvent);
     return socket;
   };
   return agent;
+}
+
+/**
+ * Node 24's agent guards a free socket: any read on it, the server's FIN included, destroys it at
+ * once without an 'end' event. A free socket that closes — not on the agent's idle timeout, not at
+ * the client's end — was ended by the server while idle. Registered before the observer's own
+ * 'close' listener, so the observer judges the close knowing it.
+ */
+function watchFreeSocketEnd(agent: http.Agent, socket: Socket, observer: PoolObserver): void {
+  let timedOut = false;
+  socket.once('timeout', () => (timedOut = true));
+  socket.once('close', () => {
+    const free = Object.values(agent.freeSockets).some((sockets) => sockets?.includes(socket));
+    if (free && !timedOut && !observer.isEnding) observer.endedByServer(socket);
+  });
 }

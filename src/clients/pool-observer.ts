@@ -222,6 +222,11 @@ export class PoolObserver {
     }
   }
 
+  /** True once the client closes its connections itself (`closing()` without a connection). */
+  get isEnding(): boolean {
+    return this.ending;
+  }
+
   snapshot(): ClientConnectionCounts {
     return { ...this.counts };
   }
