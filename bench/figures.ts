@@ -36,7 +36,7 @@ const WARMUP_MS = 1000;
 /** Connections for the max load of a 10 ms upstream: 400 × 100 req/s is far above what it serves. */
 const MAX_LOAD_CONNECTIONS = 400;
 
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** Rounds of each throughput ratio (figures 1–3), the two sides alternating. */
 const RATIO_ROUNDS = 5;

@@ -2,19 +2,15 @@
  * The pool under the microscope (issue 13): its acceptance figures, each from a bundled scenario
  * run as a user would run it, with the raw figures kept.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseScenario } from '../src/scenario/load.js';
+import { loadScenarioFile } from '../src/scenario/load.js';
 import { runScenario } from '../src/runner.js';
 import type { RunResult, VariantResult } from '../src/result.js';
 import { packageRoot } from '../src/package-info.js';
-import type { Figure } from './figures.js';
-
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+import { round, type Figure } from './figures.js';
 
 async function runBundled(name: string, keep?: (variant: string) => boolean): Promise<RunResult> {
-  const file = join(packageRoot, 'scenarios', `${name}.yaml`);
-  const scenario = parseScenario(await readFile(file, 'utf8'), file);
+  const scenario = await loadScenarioFile(join(packageRoot, 'scenarios', `${name}.yaml`));
   const variants = keep ? scenario.variants.filter((v) => keep(v.name)) : scenario.variants;
   return runScenario({ ...scenario, variants, baseline: variants[0].name });
 }

@@ -1,6 +1,6 @@
 /**
  * Runs a scenario: scenario → plan (run/plan.ts) → upstream or target reached (run/target.ts)
- * → every variant, round by round (run/variant.ts) → RunResult (assembled below, a pure step)
+ * → every variant, round by round (run/variant.ts) → RunResult (assembled below from what ran)
  * → the verdict: the advisor's findings and the gate's checks (gate/verdict.ts), in the result.
  *
  * The runner never writes to the terminal. It reports progress through `onEvent` and returns
@@ -11,7 +11,7 @@ import type { Scenario } from './scenario/schema.js';
 import type { Environment, RunResult, VariantResult } from './result.js';
 import { REPORT_SCHEMA_VERSION } from './result.js';
 import { RunFailedError } from './errors.js';
-import { judgeRun, withVerdict, type VerdictOptions } from './gate/verdict.js';
+import { storedVerdict, withVerdict, type ComparisonOptions } from './gate/verdict.js';
 import { mergeTrials } from './metrics/trials.js';
 import { redactCredentials, redactScenario } from './credentials.js';
 import { planRun, type RunPlan } from './run/plan.js';
@@ -24,7 +24,7 @@ import type { EmitRunEvent, RunEvent } from './run/events.js';
 export type { RunEvent } from './run/events.js';
 
 /** With a baseline and the comparison's settings, the result carries the gate's verdict (gate/verdict.ts). */
-export interface RunOptions extends VerdictOptions {
+export interface RunOptions extends ComparisonOptions {
   /** Aborting stops the run; a reason of 'SIGINT' or 'SIGTERM' is recorded as that signal. */
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
@@ -74,7 +74,7 @@ async function runPlan(plan: RunPlan, options: RunOptions = {}): Promise<RunResu
   }
   if (stopper.signal.aborted) outcome.interruption = interruptionOf(stopper.signal.reason);
   const measured = assembleRunResult(plan, outcome, new Date());
-  const result = withVerdict(measured, judgeRun(measured, options));
+  const result = withVerdict(measured, storedVerdict(measured, options));
   if (outcome.failure !== undefined) throw new RunFailedError(outcome.failure, result);
   return result;
 }
@@ -107,7 +107,7 @@ function assembleRunResult(plan: RunPlan, outcome: RunOutcome, finishedAt: Date)
   let { interruption } = outcome;
   if (outcome.failure !== undefined) {
     if (variants.length === 0) throw outcome.failure;
-    interruption = { reason: 'error', message: outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure) };
+    interruption = interruptionOf(outcome.failure);
   }
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -122,7 +122,7 @@ export const poolWait: Rule = (v, run) => {
   const pools = variant.pools ?? 1;
   const capacity = pool.size * pool.requestsPerConnection * pools;
   const wait = v.poolWait;
-  if (capacity >= demand.inFlight || (wait === undefined && !v.pool) || !waitsLong(v)) return;
+  if (capacity >= demand.inFlight || !waitsLong(v)) return;
   const sampled = wait ? `${wait.meanWaiting.toFixed(1)} waited for a connection on average (sampled ${wait.samples}×), an estimated ${formatDuration(wait.estimatedMeanWaitMs)} of the ${formatDuration(v.latency.mean)} mean latency (Little's law: waiting / throughput)` : '';
   return {
     rule: 'pool-wait',

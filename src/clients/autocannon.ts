@@ -5,9 +5,8 @@
  * request; every response still reaches poolbench's recorder with autocannon's own latency
  * figure (ms, from the request's write), so histograms, errors and time series are poolbench's.
  *
- * Connections are counted through the `net.client.socket` diagnostics channel: process-wide, which
- * is safe because poolbench runs one variant at a time and autocannon opens only plain net/tls
- * sockets to the target. With several instances (`target.origins`) autocannon is given every URL
+ * Connections are followed from autocannon's own connection slots: `setupClient` is its hook per
+ * slot, and `_connect` (re)opens the slot's socket. With several instances (`target.origins`) autocannon is given every URL
  * and spreads its connections over them in turn (connection i to URL i mod n): at least one
  * connection per instance is required, else an instance would get no request.
  *
@@ -16,7 +15,6 @@
  * and reuse are not measured: autocannon writes its requests straight onto fixed connections,
  * pipelined, so there is no wait for a connection to time, and reuse is its design, not an outcome.
  */
-import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import autocannon from 'autocannon';
@@ -38,38 +36,38 @@ interface AutocannonSlot {
 }
 
 /**
+ * Follows a slot's connections and the requests it writes on them. Each connection is followed
+ * from the slot's `_connect` to its connect (TLS included for https). autocannon writes a new
+ * connection's first requests inside `_connect`, before it is up: they are counted at its connect,
+ * once the observer follows it (one listener per connection, not per request).
+ *
  * autocannon connects with `rejectUnauthorized: false` whatever it is given (its httpClient.js),
  * so it would measure any server that answers, trusted or not. node:tls still verifies the
- * certificate (chain and name) and records the outcome in `authorized`; each connection's socket
- * is checked as its handshake completes and destroyed when verification failed, as node:tls does
- * itself with `rejectUnauthorized: true`. autocannon then counts the connection error like any
- * other. `setupClient` is autocannon's hook per connection slot; `_connect` (re)opens its socket.
+ * certificate (chain and name) and records the outcome in `authorized`; unless the target is
+ * `insecure`, a connection whose verification failed is destroyed as its handshake completes, as
+ * node:tls does itself with `rejectUnauthorized: true`, and autocannon counts the connection
+ * error like any other.
  */
-function verifyCertificates(slot: AutocannonSlot): void {
+function followSlot(slot: AutocannonSlot, observer: PoolObserver, verify: boolean): void {
+  let writtenBeforeUp = 0;
   const connect = slot._connect.bind(slot);
   slot._connect = () => {
+    writtenBeforeUp = 0;
     connect();
-    const socket = slot.conn;
-    if (!(socket instanceof TLSSocket)) return;
-    socket.once('secureConnect', () => {
-      if (socket.authorized) return;
-      const code = String(socket.authorizationError);
-      socket.destroy(Object.assign(new Error(`the server's certificate failed verification: ${code}`), { code }));
+    const socket = slot.conn!;
+    const secure = socket instanceof TLSSocket;
+    const ready = secure ? 'secureConnect' : 'connect';
+    observer.follow(socket, ready);
+    socket.once(ready, () => {
+      for (; writtenBeforeUp > 0; writtenBeforeUp--) observer.carried(socket);
     });
+    if (secure && verify) socket.once('secureConnect', () => refuseUnverified(socket));
   };
-}
-
-/**
- * Tells the observer of each request a slot writes and each response it reads, on the slot's
- * current connection. autocannon writes a new connection's first requests before it is up: those
- * count once it is (the observer follows a connection from its connect).
- */
-function followRequests(slot: AutocannonSlot, observer: PoolObserver): void {
   slot.on('request', () => {
     const socket = slot.conn;
     if (socket === undefined) return;
     if (observer.isUp(socket)) observer.carried(socket);
-    else socket.once('connect', () => observer.carried(socket));
+    else writtenBeforeUp += 1;
   });
   slot.on('response', () => {
     if (slot.conn) observer.settled(slot.conn, NOT_MEASURED, 'answered');
@@ -80,25 +78,20 @@ function followRequests(slot: AutocannonSlot, observer: PoolObserver): void {
   });
 }
 
+function refuseUnverified(socket: TLSSocket): void {
+  if (socket.authorized) return;
+  const code = String(socket.authorizationError);
+  socket.destroy(Object.assign(new Error(`the server's certificate failed verification: ${code}`), { code }));
+}
+
 /** What settles a request autocannon answered: its acquire was never measured, and is not reported. */
 const NOT_MEASURED = { waitMs: 0, reused: false, idleMs: 0 };
-
-const SOCKET_CREATED = 'net.client.socket';
 
 export class AutocannonEngine implements LoadEngine {
   readonly kind = 'engine';
   readonly library = `autocannon ${autocannonVersion}`;
   private readonly observer: PoolObserver;
   private readonly origins: string[];
-  /** The instances' ports: the sockets of the process that are autocannon's. */
-  private readonly ports: Set<number>;
-  private readonly onSocket = (message: unknown) => {
-    const socket = (message as { socket: Socket }).socket;
-    const startedAt = performance.now();
-    socket.once('connect', () => {
-      if (this.ports.has(socket.remotePort ?? 0)) this.observer.connected(socket, startedAt);
-    });
-  };
 
   constructor(private readonly variant: AutocannonVariant, private readonly target: Target, pool: PoolListener) {
     this.origins = originsOf(target);
@@ -110,9 +103,6 @@ export class AutocannonEngine implements LoadEngine {
       });
     }
     this.observer = new PoolObserver(pool);
-    // An origin on its scheme's default port has an empty `port`.
-    this.ports = new Set(this.origins.map((origin) => new URL(origin)).map((url) => Number(url.port) || (url.protocol === 'https:' ? 443 : 80)));
-    diagnosticsChannel.subscribe(SOCKET_CREATED, this.onSocket);
   }
 
   readonly connections = (): ClientConnectionCounts => this.observer.snapshot();
@@ -140,7 +130,6 @@ export class AutocannonEngine implements LoadEngine {
 
   async close(): Promise<void> {
     this.observer.closing();
-    diagnosticsChannel.unsubscribe(SOCKET_CREATED, this.onSocket);
   }
 
   private options({ durationMs, requests }: WindowOptions): autocannon.Options {
@@ -163,9 +152,7 @@ export class AutocannonEngine implements LoadEngine {
       tlsOptions: { ca, cert, key },
       ...(servername !== undefined && { servername }),
       setupClient: (client: unknown) => {
-        const slot = client as AutocannonSlot;
-        followRequests(slot, this.observer);
-        if (!target.insecure) verifyCertificates(slot);
+        followSlot(client as AutocannonSlot, this.observer, !target.insecure);
       },
     };
   }

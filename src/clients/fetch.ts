@@ -7,7 +7,7 @@
  * (modelled-connect.ts), with the defaults. Connect time is not recorded: the
  * channel's before/after messages share no identity to pair them by.
  *
- * Attempts are followed through the same channels (attempts.ts), with two limits:
+ * Attempts are followed through the same channels (undici-attempts.ts), with two limits:
  * - an attempt is handed when a Client of the global dispatcher takes it (its `request:create`),
  *   not when fetch() is called: fetch's own steps before dispatching are not acquire wait. The
  *   default global Agent's pools have no connection limit, so they never queue a request: the

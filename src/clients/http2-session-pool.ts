@@ -101,7 +101,7 @@ export class Http2SessionPool {
 
   async close(): Promise<void> {
     this.failWaiters(new Error('the client was closed'));
-    // A destroyed session may never emit 'close' (see watchSession).
+    // A destroyed session may never emit 'close' (see watchEnd).
     const sessions = [...this.allSessions.keys()];
     const closed = sessions.filter((session) => !session.destroyed).map((session) => new Promise((resolve) => session.once('close', resolve)));
     for (const session of sessions) session.destroy();

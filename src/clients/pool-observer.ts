@@ -99,18 +99,14 @@ export class PoolObserver {
   /** Set by `closing()`: from then on the client closes its connections itself. */
   private ending = false;
 
-  constructor(private readonly listener: PoolListener = IGNORE_POOL) {}
+  constructor(private readonly listener: PoolListener) {}
 
   /** Follows a connection from its creation: opened at `readyEvent`, failed on an error before it. */
   follow(connection: ConnectionEvents, readyEvent: 'connect' | 'secureConnect'): void {
     const startedAt = performance.now();
-    let connected = false;
-    connection.once(readyEvent, () => {
-      connected = true;
-      this.connected(connection, startedAt);
-    });
+    connection.once(readyEvent, () => this.connected(connection, startedAt));
     connection.once('error', () => {
-      if (!connected) this.failed();
+      if (!this.isUp(connection)) this.failed();
     });
   }
 
@@ -172,10 +168,7 @@ export class PoolObserver {
     const now = performance.now();
     const reused = state !== undefined && state.requests > 0;
     const acquired = { waitMs: now - handedAt, reused, idleMs: reused && state.inFlight === 0 ? now - state.idleSince : 0 };
-    if (state) {
-      state.requests += 1;
-      state.inFlight += 1;
-    }
+    if (state) carry(state);
     this.listener.acquired(acquired);
     return acquired;
   }
@@ -187,9 +180,7 @@ export class PoolObserver {
    */
   carried(connection: object): void {
     const state = (connection as Observed)[STATE];
-    if (!state) return;
-    state.requests += 1;
-    state.inFlight += 1;
+    if (state) carry(state);
   }
 
   /**
@@ -238,4 +229,10 @@ export class PoolObserver {
     if (state.errored) return 'errored';
     return idle ? 'client-idle' : 'client-in-flight';
   }
+}
+
+/** One more request on the connection: carried, and in flight until it settles. */
+function carry(state: ConnectionState): void {
+  state.requests += 1;
+  state.inFlight += 1;
 }

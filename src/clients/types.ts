@@ -12,7 +12,7 @@
  *
  *   const client = load.workers > 1
  *     ? createWorkerEngine(load, variant, target, () => recorder)            // load/workers.ts
- *     : createClient(variant, target, (connectMs) => recorder.recordConnect(connectMs)); // clients/index.ts
+ *     : createClient(variant, target, poolListenerOf(() => recorder));      // clients/index.ts, metrics/recorder.ts
  *   const outcome = await driveLoad(client, load, {                         // load/index.ts
  *     ...window,                                                             // WindowOptions (load/types.ts)
  *     send: (c, signal, stop) => c.send(path, signal, stop),                 // used for request clients only
@@ -34,9 +34,6 @@ export type { PoolState } from '../metrics/time-series.js';
 
 /** The variants of the kinds that send one request at a time: every kind but autocannon. */
 export type RequestVariant = Exclude<Variant, AutocannonVariant>;
-
-/** Called for every connection the client opens, with the time it took (TCP + TLS), in ms. */
-
 
 /** Connections as the client saw them. Compared with the upstream's accept count in reports. */
 export interface ClientConnectionCounts {

@@ -1,7 +1,9 @@
 /**
  * undici Pool (a BalancedPool over several instances), behind a RetryAgent when the variant
  * retries; with `pools: N`, N independent ones taking requests in turn. Connections are counted
- * by wrapping the pools' connector, so the count belongs to these pools alone (diagnostics_channel is process-wide and would also see other pools).
+ * by wrapping the pools' connector, so the count belongs to these pools alone (diagnostics_channel
+ * is process-wide and would also see other pools); attempts are followed on undici's process-wide
+ * channels, which is safe because one variant runs at a time (undici-attempts.ts).
  *
  * `protocol: h2` sets `allowH2: true` explicitly (undici 8 changes its default): over TLS, ALPN
  * then picks HTTP/2; over cleartext, `useH2c` speaks it by prior knowledge. undici sends one

@@ -6,12 +6,15 @@
 import type { Socket } from 'node:net';
 import type { UpstreamCloseCause } from '../upstream/types.js';
 
+/** Shared by every connection without idle faults: no array per connection. */
+const NO_TIMERS: readonly NodeJS.Timeout[] = [];
+
 /** What the fault plan keeps on a connection. */
 export class ConnectionFaultState {
   /** Requests that arrived, for `trigger.nth`. */
   requests = 0;
   /** One timer per idle-moment fault, re-armed whenever the connection goes idle. */
-  idleTimers: NodeJS.Timeout[] = [];
+  idleTimers: readonly NodeJS.Timeout[] = NO_TIMERS;
   /** A fault closes it shortly (a FIN on its way): requests arriving meanwhile are lost. */
   closing = false;
   /** Nothing is read or answered any more, and nothing closes it. */

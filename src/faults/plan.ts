@@ -84,7 +84,8 @@ export class FaultPlan<C extends ServedConnection> {
    * answered 503 (`closingAnswer`).
    */
   admit(connection: C): boolean {
-    connection.faults.idleTimers = this.idleFaults.map((fault) => setTimeout(() => this.onIdle(connection, fault), fault.trigger.idle).unref());
+    // Most runs have no idle fault: no timers and no array per connection then.
+    if (this.idleFaults.length > 0) connection.faults.idleTimers = this.idleFaults.map((fault) => setTimeout(() => this.onIdle(connection, fault), fault.trigger.idle).unref());
     this.admitted++;
     for (const fault of this.acceptFaults) {
       if (fault.type === 'conn_limit') {
@@ -141,9 +142,7 @@ export class FaultPlan<C extends ServedConnection> {
 
   /** Closes the connection for `type`, counted once (see the head of this file). */
   close(connection: C, type: FaultType, how: CloseHow): void {
-    if (connection.closed || connection.closedByServer) return;
-    connection.closedForCause('fault');
-    this.counter.of(type).connectionsClosed++;
+    if (!this.countClose(connection, type)) return;
     if (how === 'rst') this.actions.reset(connection);
     else if (how === 'graceful' && connection.multiplexed) this.actions.goaway(connection);
     else this.actions.finish(connection);
@@ -157,8 +156,15 @@ export class FaultPlan<C extends ServedConnection> {
 
   /** The response itself closes the connection (`Connection: close`): counted as `type`'s close. */
   closedByResponse(connection: C, type: FaultType): void {
+    this.countClose(connection, type);
+  }
+
+  /** Counts `connection`'s close as `type`'s, once: false when it is closed or closing already (e.g. its last response under keepAlive.maxRequests). */
+  private countClose(connection: C, type: FaultType): boolean {
+    if (connection.closed || connection.closedByServer) return false;
     connection.closedForCause('fault');
     this.counter.of(type).connectionsClosed++;
+    return true;
   }
 
   stall(connection: C): void {

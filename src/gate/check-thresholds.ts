@@ -6,6 +6,7 @@
  */
 import type { RunResult, TrialFigures, VariantResult } from '../result.js';
 import { PoolbenchError } from '../errors.js';
+import { POOL_WAIT_SLO_METRICS } from '../scenario/slo.js';
 import { holds, parseThreshold, type Threshold, type ThresholdMetric } from '../scenario/threshold.js';
 import type { ThresholdCheck } from './types.js';
 import { connectionsUsed } from '../metrics/connection-use.js';
@@ -61,8 +62,6 @@ function worstTrial(v: VariantResult, pick: (t: TrialFigures) => number, merged:
   return v.trials && v.trials.length > 0 ? Math.max(...v.trials.map(pick)) : merged;
 }
 
-const POOL_WAIT_FIGURE = { 'poolWait.p50': 'p50', 'poolWait.p99': 'p99', 'poolWait.max': 'max' } as const;
-
 /** The figure a threshold on `metric` reads; `asShare` picks the error rate (%) over the count. */
 function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): Figure {
   const noResponses = { missing: 'no request completed' };
@@ -79,7 +78,7 @@ function figureOf(metric: ThresholdMetric, v: VariantResult, asShare: boolean): 
     case 'poolWait.max': {
       const acquireWait = v.pool?.attempts?.acquireWait;
       if (!acquireWait) return { missing: `${v.client} does not report the acquire wait per request` };
-      return acquireWait.count > 0 ? { value: acquireWait[POOL_WAIT_FIGURE[metric]] } : { missing: 'no request went out on a connection' };
+      return acquireWait.count > 0 ? { value: acquireWait[POOL_WAIT_SLO_METRICS[metric]] } : { missing: 'no request went out on a connection' };
     }
     case 'deadSockets': {
       const attempts = v.pool?.attempts;

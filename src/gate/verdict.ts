@@ -13,12 +13,16 @@ import { compareWithBaseline, type CompareOptions } from './compare.js';
 import { gateOutcome, outcomeExitCode, type GateOutcome } from './outcome.js';
 import { variantsWithoutSuccess } from './success.js';
 
-/** What the verdict depends on besides the run: the command line's choices, or a caller's. */
-export interface VerdictOptions {
+/** What the gate compares with: a saved run and how the comparison judges. */
+export interface ComparisonOptions {
   /** A saved run to compare with (`--baseline`). */
   baseline?: RunResult;
   /** How the comparison judges (gate/settings.ts: flags over the scenario's `gate:`), and the baseline's label. */
   compare?: CompareOptions;
+}
+
+/** What the verdict depends on besides the run: the command line's choices, or a caller's. */
+export interface VerdictOptions extends ComparisonOptions {
   /** `--allow-saturation`: a generator that could not keep up does not decide the exit code. */
   allowSaturation?: boolean;
   /** False with `--no-fail`: a failing gate exits 0 (and says so). Default true. */
@@ -40,11 +44,14 @@ export interface ExitDecision {
   reason: ExitReason;
 }
 
-export interface RunVerdict extends ExitDecision {
+/** The verdict as a report stores it. */
+export interface StoredVerdict {
   findings: Finding[];
   /** Absent when the run had no threshold and no baseline, or did not run to its end. */
   gate?: GateVerdict;
 }
+
+export interface RunVerdict extends ExitDecision, StoredVerdict {}
 
 /** Checks a run's thresholds and, given a baseline run, compares with it. */
 export function evaluateGate(result: RunResult, baseline?: RunResult, options: CompareOptions = {}): GateVerdict {
@@ -59,9 +66,15 @@ export function evaluateGate(result: RunResult, baseline?: RunResult, options: C
  * figures of a partial one would fail (or pass) it for the wrong reason.
  */
 export function judgeRun(result: RunResult, options: VerdictOptions = {}): RunVerdict {
+  const stored = storedVerdict(result, options);
+  return { ...stored, ...runExit(result, stored.gate, options) };
+}
+
+/** The part of the verdict a report stores: the findings and, for a finished run, the gate. */
+export function storedVerdict(result: RunResult, options: ComparisonOptions = {}): StoredVerdict {
   const evaluated = result.interruption ? undefined : evaluateGate(result, options.baseline, options.compare);
   const gate = evaluated && (evaluated.thresholds.length > 0 || evaluated.comparison) ? evaluated : undefined;
-  return { findings: advise(result), ...(gate && { gate }), ...runExit(result, gate, options) };
+  return { findings: advise(result), ...(gate && { gate }) };
 }
 
 /** The exit code of a run that carries its verdict (runScenario's result, a saved report). */
@@ -92,6 +105,6 @@ export function judgeGate(gate: GateVerdict | undefined, fail: boolean): ExitDec
 }
 
 /** The run as its report stores it: with the verdict's findings and gate. */
-export function withVerdict(result: RunResult, verdict: RunVerdict): RunResult {
+export function withVerdict(result: RunResult, verdict: StoredVerdict): RunResult {
   return { ...result, findings: verdict.findings, ...(verdict.gate && { gate: verdict.gate }) };
 }

@@ -7,7 +7,6 @@
  * (run/variant.ts): the upstream never counts those in the window.
  */
 import type { ClientCloseCause } from '../clients/pool-observer.js';
-import type { VariantResult } from '../result.js';
 import type { UpstreamCloseCause } from '../upstream/types.js';
 
 export type CloseSide = 'server' | 'client';
@@ -35,23 +34,6 @@ const UPSTREAM_CAUSE_SIDE: Record<UpstreamCloseCause, CloseSide> = {
   'client-in-flight': 'client',
 };
 
-/** One side's closes as each counted them. */
-export interface SideCounts {
-  client: number;
-  upstream: number;
-  /** False when the two differ by more than a close racing the window's edge explains (see `countsAgree`). */
-  agree: boolean;
-}
-
-export interface CloseSides {
-  byServer: SideCounts;
-  byClient: SideCounts;
-  /** Closed by the client when the variant ended, after the upstream's count. */
-  atTheEndOnClient: number;
-  /** Closes the client put down to another error: no side to compare with. */
-  erroredOnClient: number;
-}
-
 /**
  * Closes racing the measured window's edges can land on one side only (each side reads its own
  * counts a moment apart): differences up to one close, or 1 % of the larger count, are no mismatch.
@@ -70,21 +52,3 @@ function bySide<C extends string>(closes: Record<C, number>, sideOf: Record<C, C
 export const clientClosesBy = (closes: Record<ClientCloseCause, number>, side: CloseSide) => bySide(closes, CLIENT_CAUSE_SIDE, side);
 /** The upstream's closes that `side` made. */
 export const upstreamClosesBy = (closes: Record<UpstreamCloseCause, number>, side: CloseSide) => bySide(closes, UPSTREAM_CAUSE_SIDE, side);
-
-function sideCounts(client: Record<ClientCloseCause, number>, upstream: Record<UpstreamCloseCause, number>, side: CloseSide): SideCounts {
-  const counts = { client: clientClosesBy(client, side), upstream: upstreamClosesBy(upstream, side) };
-  return { ...counts, agree: countsAgree(counts.client, counts.upstream) };
-}
-
-/** Both sides' closes mapped to who closed, and whether the two agree. */
-export function compareCloses(client: Record<ClientCloseCause, number>, upstream: Record<UpstreamCloseCause, number>): CloseSides {
-  return { byServer: sideCounts(client, upstream, 'server'), byClient: sideCounts(client, upstream, 'client'), atTheEndOnClient: client['client-end'] ?? 0, erroredOnClient: client.errored ?? 0 };
-}
-
-/** A variant's comparison; undefined unless both the client (`pool.closes`) and the upstream counted closes. */
-export function variantCloseSides(v: Pick<VariantResult, 'pool' | 'connections'>): CloseSides | undefined {
-  const client = v.pool?.closes;
-  // A report saved before the upstream counted closes has none.
-  const upstream = v.connections.upstream?.closes as Record<UpstreamCloseCause, number> | undefined;
-  return client && upstream ? compareCloses(client, upstream) : undefined;
-}

@@ -5,6 +5,8 @@
 import type { Client } from '../clients/types.js';
 import type { SelfCheck } from '../load/self-check.js';
 import type { VariantRecorder } from '../metrics/recorder.js';
+import { percentilesMs } from '../metrics/histogram.js';
+import { throughputRps } from './assemble.js';
 import type { TimeSeriesPoint } from '../metrics/time-series.js';
 import type { Variant } from '../scenario/schema.js';
 import type { EmitRunEvent } from './events.js';
@@ -15,8 +17,8 @@ export interface TickerSources {
   variant: Variant;
   emit: EmitRunEvent;
   client: Pick<Client, 'connections' | 'poolState'>;
-  /** The current recorder (the runner starts a new one after the warm-up). */
-  recorder: () => VariantRecorder;
+  /** The measurement's recorder. */
+  recorder: VariantRecorder;
   selfCheck: SelfCheck;
   measuringSince: number;
   /** The client's connections opened when measuring started. */
@@ -54,17 +56,16 @@ export class ProgressTicker {
     const connections = this.sources.client.connections();
     const opened = { opened: connections.opened - this.openedBeforeTick, open: connections.opened - connections.closed };
     const pool = withPool ? this.sources.client.poolState?.() : undefined;
-    const point = { ...this.sources.recorder().interval.take(opened), ...this.sources.selfCheck.tick(), ...(pool && { pool }) };
+    const point = { ...this.sources.recorder.interval.take(opened), ...this.sources.selfCheck.tick(), ...(pool && { pool }) };
     this.openedBeforeTick = connections.opened;
     this.points.push(point);
     return point;
   }
 
   private progress(point: TimeSeriesPoint): void {
-    const { variant, emit, measuringSince, openedBefore, keptFromWarmup } = this.sources;
-    const recorder = this.sources.recorder();
+    const { variant, emit, recorder, measuringSince, openedBefore, keptFromWarmup } = this.sources;
     const elapsedMs = performance.now() - measuringSince;
-    const { latency } = recorder;
+    const [p50, p99] = recorder.latency.totalCount ? percentilesMs(recorder.latency, [50, 99]) : [0, 0];
     emit({
       type: 'progress',
       name: variant.name,
@@ -72,9 +73,9 @@ export class ProgressTicker {
       elapsedMs,
       completed: recorder.completed,
       errors: recorder.errorCount,
-      rps: (recorder.completed / elapsedMs) * 1000,
-      p50: latency.totalCount ? latency.getValueAtPercentile(50) / 1000 : 0,
-      p99: latency.totalCount ? latency.getValueAtPercentile(99) / 1000 : 0,
+      rps: throughputRps(recorder.completed, elapsedMs),
+      p50,
+      p99,
       // As the connections row counts them: the warm-up's kept connections carry the window's requests too.
       connectionsOpened: this.openedBeforeTick - openedBefore + keptFromWarmup,
       pool: point.pool,

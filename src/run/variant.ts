@@ -113,7 +113,7 @@ class VariantSession {
     const measuringSince = performance.now();
     const inFlight = new InFlightGauge(measuringSince);
     if (plan.faultWindows.length > 0) this.faultRecorder = new FaultWindowRecorder(plan.faultWindows, measuringSince);
-    const ticker = new ProgressTicker({ ...this.context, client: this.client, recorder: () => this.recorder, selfCheck, measuringSince, openedBefore: before.connections.opened, keptFromWarmup: warmup?.connectionsKept ?? 0 });
+    const ticker = new ProgressTicker({ ...this.context, client: this.client, recorder: this.recorder, selfCheck, measuringSince, openedBefore: before.connections.opened, keptFromWarmup: warmup?.connectionsKept ?? 0 });
     let outcome: LoadOutcome;
     try {
       outcome = await this.drive({ durationMs: plan.load.duration, requests: plan.load.requests, inFlight });

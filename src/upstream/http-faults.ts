@@ -118,7 +118,8 @@ export class HttpFaults {
   }
 }
 
-function send(res: Reply, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
+/** Writes a whole response. */
+export function send(res: Reply, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
   res.writeHead(status, headers);
   // end(undefined) ends without a body; HTTP/2's type just does not say so.
   (res as http.ServerResponse).end(body);

@@ -34,7 +34,7 @@ import { CountingListener } from '../faults/listener.js';
 import { createResponseModels, type ResponseModel, type ResponseModels } from './response-model.js';
 import { isHttp2, usesTls } from './protocol.js';
 import { UpstreamConnection } from './connection.js';
-import { HttpFaults, type Reply, type Request } from './http-faults.js';
+import { HttpFaults, send, type Reply, type Request } from './http-faults.js';
 import { tlsFixtureFiles } from './tls-fixtures.js';
 import { setTimeoutAt } from './exact-timer.js';
 import type { Http2Counters, UpstreamCounters } from './types.js';
@@ -264,9 +264,7 @@ export class UpstreamServer extends CountingListener<UpstreamConnection> {
 
   private send(connection: UpstreamConnection, res: Reply, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | undefined): void {
     if (this.httpFaults) return this.httpFaults.respond(connection, res, status, headers, body);
-    res.writeHead(status, headers);
-    // end(undefined) ends without a body; HTTP/2's type just does not say so.
-    (res as http.ServerResponse).end(body);
+    send(res, status, headers, body);
   }
 
   private sendGoaway(session: http2.ServerHttp2Session): void {

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { judgeGate, judgeRun, withVerdict } from '../../src/gate/verdict.js';
 import { advise } from '../../src/advisor/index.js';
 import { ExitCode } from '../../src/exit-codes.js';
-import type { RunResult, VariantResult } from '../../src/result.js';
+import type { PoolFigures, RunResult, VariantResult } from '../../src/result.js';
+import { CLIENT_CLOSE_CAUSES } from '../../src/clients/pool-observer.js';
+import { createHistogram, encodeHistogram, summarize } from '../../src/metrics/histogram.js';
 import { runResult, spread, variantResult } from '../helpers/results.js';
 
 /** Two variants, `pooled` answering in about `centreMs`; `problems` spoil it. */
@@ -77,11 +79,27 @@ test('--no-fail turns only the gate\'s codes into 0, keeping the code it would h
   assert.deepEqual(judgeGate(undefined, false), { exitCode: ExitCode.Success, reason: { kind: 'passed' } });
 });
 
+/** Pool figures showing the keep-alive race: 5 of 100 requests on reused connections failed, the server closed idle ones. */
+function racingPool(): PoolFigures {
+  const empty = summarize(createHistogram());
+  const encoded = encodeHistogram(createHistogram());
+  const closes = Object.fromEntries(CLIENT_CLOSE_CAUSES.map((cause) => [cause, cause === 'server-idle' ? 5 : 0])) as PoolFigures['closes'];
+  return {
+    attempts: {
+      acquireWait: empty, acquireWaitHistogram: encoded, requestsOnFresh: 10, requestsOnReused: 100, reuseRatio: 100 / 110, idleBeforeReuse: empty, failuresOnReused: 5, deadSocketRate: 0.05,
+      latencyFresh: empty, latencyFreshHistogram: encoded, latencyReused: empty, latencyReusedHistogram: encoded,
+    },
+    connectionLifetime: empty, connectionLifetimeHistogram: encoded, requestsPerConnection: empty, requestsPerConnectionHistogram: encoded, closes,
+  };
+}
+
 test('the verdict carries the advisor\'s findings and leaves the result alone; withVerdict gives the report its findings and gate', () => {
   const result = run(20, { thresholds: failingThreshold });
+  result.variants[1].pool = racingPool();
   const before = structuredClone(result);
   const verdict = judgeRun(result);
   assert.deepEqual(result, before, 'judgeRun does not write into the result');
+  assert.deepEqual(verdict.findings.map((finding) => [finding.rule, finding.variant]), [['dead-sockets', 'pooled']]);
   assert.deepEqual(verdict.findings, advise(result));
   const judged = withVerdict(result, verdict);
   assert.deepEqual(judged.findings, verdict.findings);

@@ -5,6 +5,7 @@
  * fault proxy, in front of the bundled upstream, counts the target's closes as `target` and the
  * client's as the upstream does.
  */
+import { freeClosedPort } from '../helpers/net.js';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -194,11 +195,7 @@ describe('connection closes by cause, from the upstream’s side', { timeout: 60
   });
 
   it('through the fault proxy: a target that refuses the connection is `target` too', async () => {
-    // A port that was just free: nothing listens on it.
-    const gone = createUpstreamServer(upstreamConfig());
-    const targetPort = await gone.listen();
-    await gone.close();
-    proxy = createFaultProxy({ host: '127.0.0.1', port: targetPort }, []);
+    proxy = createFaultProxy({ host: '127.0.0.1', port: await freeClosedPort() }, []);
     const port = await proxy.listen();
     await assert.rejects(get(port, agent()));
     await closesSettle(() => proxy!.counters(), { target: 1 });
