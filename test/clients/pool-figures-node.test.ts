@@ -10,7 +10,6 @@ import type { ClientRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { runScenario } from '../../src/runner.js';
 import { createClient } from '../../src/clients/index.js';
-import { CLIENT_CLOSE_CAUSES } from '../../src/clients/pool-observer.js';
 import type { RunResult, VariantResult } from '../../src/result.js';
 import type { NodeHttpVariant } from '../../src/scenario/schema.js';
 import { byName } from '../helpers/results.js';
@@ -142,9 +141,11 @@ variants: [{ name: node-http, client: node-http, keepAlive: true }]
     assert.equal(v.attempts!.failedOnReused, pool.attempts!.failuresOnReused);
     // The server closed every one of them idle. The client saw most so; the race's losers it saw
     // closed under the request it had just written: one such close per lost request.
+    // How many lose the race depends on timing (a loaded machine shifts the idle gaps): the split
+    // between the two is not asserted, only that every close in the window was the server's.
     const closes = pool.closes;
-    const otherCauses = CLIENT_CLOSE_CAUSES.filter((cause) => cause !== 'server-idle').map((cause) => closes[cause]);
-    assert.ok(closes['server-idle'] >= Math.max(...otherCauses), closesOf(v));
+    assert.equal(closes['client-idle'] + closes['client-in-flight'] + closes.errored, 0, closesOf(v));
+    assert.ok(closes['server-idle'] > 0, closesOf(v));
     assert.equal(closes['server-in-flight'], pool.attempts!.failuresOnReused, closesOf(v));
     const closedIdleByServer = v.connections.upstream?.faults?.idle_close?.connectionsClosed ?? 0;
     assert.ok(Math.abs(closes['server-idle'] + closes['server-in-flight'] - closedIdleByServer) <= 1, `${closesOf(v)} vs the upstream's ${closedIdleByServer} idle closes`);
